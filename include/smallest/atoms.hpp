@@ -1,0 +1,13 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_HPP
+#define SMALLEST_ATOMS_HPP
+
+// atoms-cpp: a C++20 coroutine client for the Smallest.ai Atoms API.
+// Everything a user needs; the emulator for tests is <smallest/atoms/testing/emulator.hpp>.
+
+#include <smallest/atoms/client.hpp>
+#include <smallest/atoms/error.hpp>
+#include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/options.hpp>
+
+#endif

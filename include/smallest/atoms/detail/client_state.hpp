@@ -1,0 +1,86 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_DETAIL_CLIENT_STATE_HPP
+#define SMALLEST_ATOMS_DETAIL_CLIENT_STATE_HPP
+
+// What a client shares with its operations (they hold it by shared_ptr, so a client can be
+// destroyed while they run): the options, the parsed endpoint, the TLS context and the pool.
+// `call` is the one path every API request takes: HTTP exchange → status check → envelope.
+
+#include <smallest/atoms/detail/operation.hpp>
+#include <smallest/atoms/error.hpp>
+#include <smallest/atoms/http/pool.hpp>
+#include <smallest/atoms/models/detail/json_decode.hpp>
+#include <smallest/atoms/options.hpp>
+
+#include <boost/beast/http/verb.hpp>
+#include <boost/json/value.hpp>
+
+#include <memory>
+#include <string>
+
+namespace smallest::atoms::detail {
+
+/// One request to the API, relative to the base URL. `path` is already percent-encoded.
+struct api_request {
+  boost::beast::http::verb method = boost::beast::http::verb::get;
+  std::string path{};
+  std::string query{};
+  std::string body{};  // JSON text; empty for none
+};
+
+class client_state {
+public:
+  /// Validates `opts`; throws std::invalid_argument naming the member that is wrong.
+  ATOMS_DECL client_state(asio::any_io_executor ex, client_options opts);
+
+  const asio::any_io_executor& executor() const noexcept { return ex_; }
+  const client_options& options() const noexcept { return opts_; }
+  http::pool& pool() noexcept { return *pool_; }
+
+  /// Sends `r` and, on a 2xx answer whose body is `{"status": true, "data": ...}`, moves the
+  /// `data` member into `data`. Fills `diag` (method, path, status, request id, attempts, and
+  /// the service's message on failure).
+  ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,
+                                              boost::json::value& data);
+
+private:
+  asio::any_io_executor ex_;
+  client_options opts_;
+  http::endpoint ep_;
+  std::string authorization_;  // "Bearer <key>": the one place the key is written
+  std::shared_ptr<http::pool> pool_;
+};
+
+/// Reads an error body of any shape into `diag`: `errors[]` (joined with "; "), else
+/// `message`, `error` or `detail`; `error_type` or `code` as the discriminator. Never
+/// fails: an empty, HTML or otherwise unreadable body leaves a short, printable excerpt
+/// (with `secret` masked, should a server ever echo it).
+ATOMS_DECL void read_error_body(std::string_view body, std::string_view secret, diagnostics& diag);
+
+/// Decodes `data` into T; a mismatch becomes errc::decode_error with the JSON path in `diag`.
+template <class T>
+op_result<T> decode_data(const boost::json::value& data, diagnostics& diag) {
+  try {
+    return {error_code{}, decode_json<T>(data, "$.data")};
+  } catch (const json_decode_error& e) {
+    diag.message = e.what();
+    return {errc::decode_error, T{}};
+  }
+}
+
+/// The usual way an operation starts: a diagnostics of its own unless the caller gave one.
+struct diag_ref {
+  explicit diag_ref(diagnostics* given) : p(given ? given : &own) { p->clear(); }
+  diag_ref(const diag_ref&) = delete;
+  diagnostics& operator*() noexcept { return *p; }
+  diagnostics own;
+  diagnostics* p;
+};
+
+} // namespace smallest::atoms::detail
+
+#ifndef ATOMS_SEPARATE_COMPILATION
+#include <smallest/atoms/impl/client_state.ipp>
+#endif
+
+#endif

@@ -1,0 +1,45 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_HTTP_URL_HPP
+#define SMALLEST_ATOMS_HTTP_URL_HPP
+
+// Transport layer: where a base URL points, and how a value becomes one path segment.
+// Knows nothing about the Atoms API.
+
+#include <smallest/atoms/detail/config.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace smallest::atoms::http {
+
+/// The origin and path prefix a base URL names.
+struct endpoint {
+  bool tls = true;
+  std::string host;         ///< for resolving, SNI and certificate checks (IPv6 without brackets)
+  std::string port;         ///< numeric service, "443" when the URL has none
+  std::string host_header;  ///< the Host header: host as written, with the port when not default
+  std::string base_path;    ///< e.g. "/atoms/v1", never ending in '/'
+
+  /// "https://host:port" — what connections are pooled by.
+  std::string origin() const { return (tls ? "https://" : "http://") + host_header; }
+};
+
+/// Parses `url` (http or https, no query, fragment or user info). On failure returns false
+/// and says why in `why`, in words that name the option to fix.
+ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string& why);
+
+/// Percent-encodes everything but RFC 3986 unreserved characters, so the result is exactly
+/// one path segment (or one query value) whatever `value` holds: '/', '?', '#', '%' included.
+ATOMS_DECL std::string encode_component(std::string_view value);
+ATOMS_DECL void append_encoded(std::string& out, std::string_view value);
+
+/// True if `host` is an IPv4 or IPv6 literal (no SNI is sent for those).
+ATOMS_DECL bool is_ip_literal(std::string_view host);
+
+} // namespace smallest::atoms::http
+
+#ifndef ATOMS_SEPARATE_COMPILATION
+#include <smallest/atoms/http/impl/url.ipp>
+#endif
+
+#endif

@@ -1,0 +1,35 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_IMPL_CLIENT_IPP
+#define SMALLEST_ATOMS_IMPL_CLIENT_IPP
+
+#include <smallest/atoms/client.hpp>
+
+namespace smallest::atoms {
+
+ATOMS_DECL client::client(executor_type ex, client_options opts)
+    : state_(std::make_shared<detail::client_state>(std::move(ex), std::move(opts))) {}
+
+namespace detail {
+
+// An id is one path segment: percent-encoding keeps '/', '?' and '%' inside it, but "." and
+// ".." are dot-segments a server or proxy may resolve, and "" names the list.
+inline bool valid_segment(std::string_view id) { return !id.empty() && id != "." && id != ".."; }
+
+ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
+                                                             std::string call_id, diagnostics* given) {
+  (void)co_await asio::this_coro::throw_if_cancelled(false);
+  diag_ref diag(given);
+  if (!valid_segment(call_id)) {
+    (*diag).message = "call_id must be a call id such as CALL-1737000000000-abc123, not empty, '.' or '..'";
+    co_return op_result<call_details>{errc::invalid_argument, {}};
+  }
+  boost::json::value data;
+  if (error_code ec = co_await s->call({.path = "/conversation/" + http::encode_component(call_id)}, *diag, data))
+    co_return op_result<call_details>{ec, {}};
+  co_return decode_data<call_details>(data, *diag);
+}
+
+} // namespace detail
+} // namespace smallest::atoms
+
+#endif

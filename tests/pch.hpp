@@ -1,0 +1,8 @@
+// Precompiled for the test program: the heavy headers every test file includes.
+#include <smallest/atoms.hpp>
+#include <smallest/atoms/testing/emulator.hpp>
+
+#include <boost/asio.hpp>
+#include <boost/beast.hpp>
+#include <boost/beast/ssl.hpp>
+#include <doctest/doctest.h>

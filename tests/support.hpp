@@ -1,0 +1,32 @@
+// Test helpers: run a coroutine on a fresh io_context with a deadline, so a test that would
+// hang fails with "did not finish" instead.
+#pragma once
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/io_context.hpp>
+#include <doctest/doctest.h>
+
+#include <chrono>
+#include <exception>
+
+namespace atoms_test {
+
+namespace asio = boost::asio;
+
+/// Runs `make(io)` (returning an awaitable<void>) to completion on its own io_context, with
+/// `threads` threads, failing the test if it has not finished within `limit`.
+template <class Make>
+void run(Make make, std::chrono::seconds limit = std::chrono::seconds(30)) {
+  asio::io_context io;
+  bool done = false;
+  std::exception_ptr error;
+  asio::co_spawn(io, make(io), [&](std::exception_ptr e) {
+    done = true;
+    error = e;
+  });
+  io.run_for(limit);
+  REQUIRE_MESSAGE(done, "did not finish within " << limit.count() << " s");
+  if (error) std::rethrow_exception(error);
+}
+
+} // namespace atoms_test
