@@ -23,9 +23,11 @@ ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<cli
     (*diag).message = "call_id must be a call id such as CALL-1737000000000-abc123, not empty, '.' or '..'";
     co_return op_result<call_details>{errc::invalid_argument, {}};
   }
+  // Named, not a temporary: g++ 12 destroys temporaries of a co_await expression twice.
+  api_request request{.path = "/conversation/" + http::encode_component(call_id)};
   boost::json::value data;
-  if (error_code ec = co_await s->call({.path = "/conversation/" + http::encode_component(call_id)}, *diag, data))
-    co_return op_result<call_details>{ec, {}};
+  error_code ec = co_await s->call(request, *diag, data);
+  if (ec) co_return op_result<call_details>{ec, {}};
   co_return decode_data<call_details>(data, *diag);
 }
 

@@ -1,0 +1,2 @@
+// The one translation unit that compiles what the library needs compiled.
+#include <smallest/atoms/src.hpp>
