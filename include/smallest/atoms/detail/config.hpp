@@ -9,8 +9,7 @@
 // Define ATOMS_SEPARATE_COMPILATION in every translation unit, and include
 // <smallest/atoms/src.hpp> in exactly one of them, to compile those definitions once.
 
-#include <boost/asio/any_io_executor.hpp>
-#include <boost/asio/deferred.hpp>
+// Light on purpose: the models include it and depend on Boost.JSON alone.
 #include <boost/system/error_code.hpp>
 
 #ifdef ATOMS_SEPARATE_COMPILATION
@@ -19,15 +18,12 @@
 #define ATOMS_DECL inline
 #endif
 
+namespace boost::asio {}
+
 namespace smallest::atoms {
 
 namespace asio = boost::asio;
 using error_code = boost::system::error_code;
-
-namespace detail {
-// Boost 1.81 has no default completion token of its own; ours is named once, here.
-using default_token = asio::deferred_t;
-} // namespace detail
 
 } // namespace smallest::atoms
 

@@ -16,6 +16,7 @@
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <exception>
@@ -25,6 +26,9 @@
 #include <type_traits>
 
 namespace smallest::atoms::detail {
+
+/// Boost 1.81 has no default completion token of its own; ours is named once, here.
+using default_token = asio::deferred_t;
 
 template <class T>
 using op_result = std::tuple<error_code, T>;

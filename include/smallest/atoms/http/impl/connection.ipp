@@ -24,6 +24,13 @@ namespace smallest::atoms::http {
 
 namespace detail {
 inline constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
+
+// A resolver and whether its deadline fired. A namespace-scope type: g++ 12 cannot mangle
+// a class local to a coroutine once it sits in a precompiled header.
+struct resolving {
+  asio::ip::tcp::resolver resolver;
+  bool expired = false;
+};
 } // namespace detail
 
 ATOMS_DECL connection::connection(const asio::any_io_executor& io, asio::ssl::context* tls)
@@ -37,10 +44,7 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
   // Resolve under the connect timeout: the resolver has no expiry of its own, so a timer
   // cancels it. Both run on this connection's strand. The timer's handler may already be
   // queued when the resolve completes, so it holds only a weak reference.
-  struct resolving {
-    asio::ip::tcp::resolver resolver;
-    bool expired = false;
-  };
+  using detail::resolving;
   auto state = std::make_shared<resolving>(resolving{asio::ip::tcp::resolver(strand_)});
   asio::steady_timer deadline(strand_);
   deadline.expires_after(lim.connect_timeout);

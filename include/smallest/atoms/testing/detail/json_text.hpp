@@ -1,0 +1,105 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_TESTING_DETAIL_JSON_TEXT_HPP
+#define SMALLEST_ATOMS_TESTING_DETAIL_JSON_TEXT_HPP
+
+// The emulator's JSON writer. boost::json::serialize writes doubles as "1.2E2" and
+// "4.213E-1"; the service writes "120" or "0.4213", and services written in Python write an
+// integral double as "120.0". This writer gives the shortest decimal form and keeps ".0" on
+// integral doubles, so the emulator's text looks like a real service's and a field that is
+// sometimes an integer and sometimes "120.0" reaches the client as such.
+
+#include <boost/json/value.hpp>
+
+#include <charconv>
+#include <cmath>
+#include <string>
+#include <string_view>
+
+namespace smallest::atoms::testing::detail {
+
+inline void write_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char c : s) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
+          out += hex[static_cast<unsigned char>(c) & 0xf];
+        } else {
+          out += c;  // UTF-8 passes through, as JSON.stringify does
+        }
+    }
+  }
+  out += '"';
+}
+
+template <class Number>
+void write_json_number(std::string& out, Number n) {
+  char buf[32];
+  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
+  out.append(buf, end);
+}
+
+inline void write_json_double(std::string& out, double d) {
+  if (!std::isfinite(d)) {
+    out += "null";  // what JSON.stringify does with NaN and Infinity
+    return;
+  }
+  const std::size_t start = out.size();
+  write_json_number(out, d);
+  if (out.find_first_of(".eE", start) == std::string::npos) out += ".0";
+}
+
+inline void write_json(std::string& out, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null: out += "null"; break;
+    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
+    case boost::json::kind::int64: write_json_number(out, v.get_int64()); break;
+    case boost::json::kind::uint64: write_json_number(out, v.get_uint64()); break;
+    case boost::json::kind::double_: write_json_double(out, v.get_double()); break;
+    case boost::json::kind::string: write_json_string(out, v.get_string()); break;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!first) out += ',';
+        first = false;
+        write_json(out, e);
+      }
+      out += ']';
+      break;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& kv : v.get_object()) {
+        if (!first) out += ',';
+        first = false;
+        write_json_string(out, kv.key());
+        out += ':';
+        write_json(out, kv.value());
+      }
+      out += '}';
+      break;
+    }
+  }
+}
+
+inline std::string to_json_text(const boost::json::value& v) {
+  std::string out;
+  write_json(out, v);
+  return out;
+}
+
+}  // namespace smallest::atoms::testing::detail
+
+#endif

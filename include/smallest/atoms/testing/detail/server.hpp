@@ -1,0 +1,578 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_TESTING_DETAIL_SERVER_HPP
+#define SMALLEST_ATOMS_TESTING_DETAIL_SERVER_HPP
+
+// The emulator's HTTP/1.1 server: an acceptor and one coroutine session per connection,
+// each on a strand of the emulator's own io_context, run by the emulator's own threads.
+//
+// Shared state (data set, recorded requests, interceptor, session registry) is behind
+// mutexes or atomics; everything a session owns is touched only on its strand, and the
+// public members reach a session only by posting to that strand.
+
+#include <smallest/atoms/detail/config.hpp>
+#include <smallest/atoms/testing/certificate.hpp>
+#include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/router.hpp>
+#include <smallest/atoms/testing/detail/routes_v1.hpp>
+#include <smallest/atoms/testing/detail/synthetic_calls.hpp>
+#include <smallest/atoms/testing/emulator_options.hpp>
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <random>
+#include <string>
+#include <thread>
+#include <type_traits>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+namespace smallest::atoms::testing::detail {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+using interceptor_fn = std::function<std::optional<reply>(const recorded_request&)>;
+
+// Limits and timeouts. A dead client can hold a session for read_timeout at most; Node's
+// defaults are close to these (16 KB of headers; Express's JSON body parser takes 100 KB,
+// ours more so that large searches fit).
+inline constexpr std::size_t header_limit = 16 * 1024;
+inline constexpr std::size_t body_limit = 1024 * 1024;
+inline constexpr std::chrono::seconds handshake_timeout{10};
+inline constexpr std::chrono::seconds read_timeout{60};
+inline constexpr std::chrono::seconds write_timeout{30};
+inline constexpr std::size_t max_recorded_requests = 10'000;
+
+// Everything the sessions share with the emulator's public members.
+struct server_state {
+  explicit server_state(emulator_options o) : options(std::move(o)), routes("/atoms/v1") {
+    add_v1_routes(routes);
+    for (auto& call : make_calls(options.calls, options.seed)) data.calls.put(std::move(call));
+    std::random_device rd;
+    request_id_seed = (std::uint64_t{rd()} << 32) ^ rd();
+  }
+
+  const emulator_options options;
+  router routes;
+  dataset data;
+
+  std::atomic<std::size_t> connections_accepted{0};
+  std::atomic<std::size_t> open_connections{0};
+  std::atomic<std::size_t> requests_served{0};
+
+  void record(const recorded_request& r) {
+    std::lock_guard lock(mutex);
+    if (requests.size() == max_recorded_requests) requests.pop_front();
+    requests.push_back(r);
+  }
+
+  std::vector<recorded_request> recorded() const {
+    std::lock_guard lock(mutex);
+    return {requests.begin(), requests.end()};
+  }
+
+  void set_interceptor(interceptor_fn f) {
+    std::lock_guard lock(mutex);
+    interceptor = std::move(f);
+  }
+
+  // A copy, so it runs outside the lock and may call the emulator's members.
+  interceptor_fn current_interceptor() const {
+    std::lock_guard lock(mutex);
+    return interceptor;
+  }
+
+  // Unique within the process run; shaped like the service's (a UUID).
+  std::string next_request_id() {
+    rng r(request_id_seed + request_counter.fetch_add(1, std::memory_order_relaxed));
+    std::string h = r.hex(32);
+    h[12] = '4';
+    return h.substr(0, 8) + '-' + h.substr(8, 4) + '-' + h.substr(12, 4) + '-' + h.substr(16, 4) + '-' +
+           h.substr(20, 12);
+  }
+
+  bool authorized(std::string_view authorization) const {
+    constexpr std::string_view scheme = "bearer ";
+    if (authorization.size() <= scheme.size()) return false;
+    for (std::size_t i = 0; i < scheme.size(); ++i) {
+      const char c = authorization[i];
+      if ((c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c) != scheme[i]) return false;
+    }
+    std::string_view key = authorization.substr(scheme.size());
+    while (!key.empty() && key.front() == ' ') key.remove_prefix(1);
+    while (!key.empty() && key.back() == ' ') key.remove_suffix(1);
+    return !options.api_key.empty() && key == options.api_key;
+  }
+
+  // Authentication, then the route table. Handlers that throw answer 500, as Express's
+  // error handler does.
+  http_answer answer(std::string_view method, std::string_view target, std::string_view authorization,
+                     std::string_view body) {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (routes.owns(path) && !authorized(authorization))
+      return error_answer(401, "Unauthorized: User not found");
+    try {
+      return routes.dispatch(method, target, body, data);
+    } catch (const std::exception&) {
+      return error_answer(500, "Internal server error");
+    }
+  }
+
+ private:
+  mutable std::mutex mutex;
+  std::deque<recorded_request> requests;
+  interceptor_fn interceptor;
+  std::uint64_t request_id_seed = 0;
+  std::atomic<std::uint64_t> request_counter{0};
+};
+
+class session_base {
+ public:
+  virtual ~session_base() = default;
+  virtual void start() = 0;
+  // Closes the connection now if it is waiting for its next request, or when it next
+  // waits for one if it is busy with a handshake or a response; a stalled connection is
+  // left alone. `done` is set once the connection is closed (or left alone).
+  virtual void close_if_idle(std::shared_ptr<std::promise<void>> done) = 0;
+  // Closes the connection whatever it is doing.
+  virtual void stop() = 0;
+};
+
+template <class Stream>
+class session final : public session_base, public std::enable_shared_from_this<session<Stream>> {
+  static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using use_tuple_t = asio::as_tuple_t<asio::use_awaitable_t<>>;
+  static constexpr use_tuple_t use_tuple{};
+
+  enum class next { keep_alive, close_gracefully, abort };
+
+ public:
+  template <class... Args>
+  session(server_state& state, std::function<void()> on_finish, Args&&... stream_args)
+      : state_(state),
+        on_finish_(std::move(on_finish)),
+        stream_(std::forward<Args>(stream_args)...),
+        idle_timer_(stream_.get_executor()) {}
+
+  void start() override {
+    asio::co_spawn(stream_.get_executor(), run(this->shared_from_this()), asio::detached);
+  }
+
+  void close_if_idle(std::shared_ptr<std::promise<void>> done) override {
+    asio::post(stream_.get_executor(),
+               [self = this->shared_from_this(), done]() mutable { self->begin_close(std::move(done)); });
+  }
+
+  void stop() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stopped_ = true;
+      self->idle_timer_.cancel();
+      beast::get_lowest_layer(self->stream_).close();
+    });
+  }
+
+ private:
+  auto& socket() { return beast::get_lowest_layer(stream_).socket(); }
+
+  // On the strand. A connection waiting for a request is closed now (its read is cancelled
+  // and serve() closes it); one still busy with a handshake or a response is closed when it
+  // would next wait for a request. Its server thread may not have re-armed the read yet
+  // when the client, holding its response, already sees the connection as idle, so "busy"
+  // must count as "about to be idle". A stalled connection is never idle.
+  void begin_close(std::shared_ptr<std::promise<void>> done) {
+    if (phase_ == phase::finished || phase_ == phase::stalled) {
+      if (done) done->set_value();
+      return;
+    }
+    if (done) waiters_.push_back(std::move(done));
+    if (!closing_) {
+      closing_ = true;
+      if (phase_ == phase::reading) {
+        idle_timer_.cancel();
+        beast::get_lowest_layer(stream_).cancel();
+      }
+    }
+  }
+
+  void release_waiters() {
+    for (auto& w : waiters_) w->set_value();
+    waiters_.clear();
+  }
+
+  // As nginx closes a keep-alive connection: close_notify (over TLS) and FIN, without
+  // waiting for the peer. The socket is made non-blocking so the synchronous SSL shutdown
+  // writes our close_notify and returns (would_block) instead of waiting for the peer's.
+  void close_gracefully() {
+    error_code ec;
+    if constexpr (is_tls) {
+      socket().non_blocking(true, ec);
+      stream_.shutdown(ec);
+    }
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
+  }
+
+  // As a crashed process or a dropped proxy connection: FIN, no close_notify.
+  void abort() {
+    error_code ec;
+    socket().shutdown(tcp::socket::shutdown_both, ec);
+    socket().close(ec);
+  }
+
+  void finish() {
+    phase_ = phase::finished;
+    idle_timer_.cancel();
+    error_code ec;
+    socket().close(ec);
+    // Counted out before the waiters wake, so close_idle_connections() returns with
+    // open_connections() already down.
+    state_.open_connections.fetch_sub(1);
+    if (on_finish_) on_finish_();
+    release_waiters();
+  }
+
+  void arm_idle_timer() {
+    const auto idle = state_.options.idle_timeout;
+    if (idle <= std::chrono::milliseconds::zero()) return;
+    idle_timer_.expires_after(idle);
+    idle_timer_.async_wait([self = this->shared_from_this()](error_code ec) {
+      if (!ec && self->phase_ == phase::reading) self->begin_close(nullptr);
+    });
+  }
+
+  asio::awaitable<void> run(std::shared_ptr<session> self) {
+    (void)self;  // keeps the session alive while the coroutine runs
+    try {
+      co_await serve();
+    } catch (...) {
+      // Whatever went wrong, the connection ends and is counted out.
+    }
+    finish();
+  }
+
+  asio::awaitable<void> serve() {
+    if constexpr (is_tls) {
+      beast::get_lowest_layer(stream_).expires_after(handshake_timeout);
+      auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+      if (ec) co_return;
+    }
+    beast::flat_buffer buffer;
+    for (;;) {
+      if (stopped_) co_return;
+      if (closing_) {
+        close_gracefully();
+        co_return;
+      }
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(header_limit);
+      parser.body_limit(body_limit);
+
+      phase_ = phase::reading;
+      arm_idle_timer();
+      beast::get_lowest_layer(stream_).expires_after(read_timeout);
+      auto [ec, n] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+      phase_ = phase::busy;
+      idle_timer_.cancel();
+
+      if (stopped_) co_return;
+      if (closing_) {        // close_idle_connections or the idle timeout, even if a request
+        close_gracefully();  // slipped in: the race a client must survive
+        co_return;
+      }
+      if (ec) {
+        if (ec == http::error::header_limit)
+          co_await answer_error(431, "Request Header Fields Too Large");
+        else if (ec == http::error::body_limit)
+          co_await answer_error(413, "request entity too large");
+        else if (ec.category() == http::make_error_code(http::error::bad_target).category() &&
+                 ec != http::error::end_of_stream && ec != http::error::partial_message)
+          co_await answer_error(400, "Bad Request");
+        co_return;
+      }
+      auto request = parser.release();
+      switch (co_await handle(request)) {
+        case next::keep_alive: break;
+        case next::close_gracefully: close_gracefully(); co_return;
+        case next::abort: abort(); co_return;
+      }
+    }
+  }
+
+  // An answer to a request that could not be read; the connection closes after it.
+  asio::awaitable<void> answer_error(unsigned status, std::string_view message) {
+    http::response<http::string_body> res{static_cast<http::status>(status), 11};
+    res.set(http::field::content_type, "application/json; charset=utf-8");
+    res.set("x-request-id", state_.next_request_id());
+    res.body() = error_answer(status, message).body;
+    res.keep_alive(false);
+    res.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    if (!ec) close_gracefully();
+  }
+
+  asio::awaitable<next> handle(http::request<http::string_body>& req) {
+    recorded_request rec;
+    rec.method = std::string(req.method_string());
+    rec.target = std::string(req.target());
+    for (const auto& field : req)
+      rec.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    rec.body = req.body();
+    state_.record(rec);
+
+    std::optional<reply> intercepted;
+    if (auto interceptor = state_.current_interceptor()) {
+      try {
+        intercepted = interceptor(rec);
+      } catch (...) {
+        intercepted.emplace();
+        intercepted->status = 500;
+        intercepted->body = error_answer(500, "Internal server error").body;
+      }
+    }
+
+    http::response<http::string_body> res{http::status::ok, req.version()};
+    res.set("x-request-id", state_.next_request_id());
+    res.keep_alive(req.keep_alive());
+    if (intercepted) {
+      switch (intercepted->act) {
+        case reply::action::stall: co_await stall(); co_return next::abort;
+        case reply::action::close: co_return next::abort;
+        case reply::action::respond: break;
+      }
+      res.result(intercepted->status);
+      res.set(http::field::content_type, intercepted->content_type);
+      res.body() = std::move(intercepted->body);
+      res.prepare_payload();
+      for (const auto& [name, value] : intercepted->headers) res.set(name, value);
+    } else {
+      http_answer a =
+          state_.answer(req.method_string(), req.target(), req[http::field::authorization], req.body());
+      res.result(a.status);
+      res.set(http::field::content_type, "application/json; charset=utf-8");
+      res.body() = std::move(a.body);
+      res.prepare_payload();
+    }
+    if (res.keep_alive() && state_.options.idle_timeout > std::chrono::milliseconds::zero() &&
+        res.find(http::field::keep_alive) == res.end()) {
+      // Node announces its keepAliveTimeout so clients can retire connections in time.
+      const auto seconds = (state_.options.idle_timeout.count() + 999) / 1000;
+      res.set(http::field::keep_alive, "timeout=" + std::to_string(seconds));
+    }
+    if (stopped_) res.keep_alive(false);
+
+    state_.requests_served.fetch_add(1);
+    beast::get_lowest_layer(stream_).expires_after(write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    if (ec) co_return next::abort;
+    co_return res.keep_alive() ? next::keep_alive : next::close_gracefully;
+  }
+
+  // Reads and discards until the client goes or the emulator stops.
+  asio::awaitable<void> stall() {
+    phase_ = phase::stalled;
+    release_waiters();
+    beast::get_lowest_layer(stream_).expires_never();
+    char sink[1024];
+    for (;;) {
+      auto [ec, n] = co_await stream_.async_read_some(asio::buffer(sink), use_tuple);
+      if (ec || stopped_) co_return;
+    }
+  }
+
+  server_state& state_;
+  std::function<void()> on_finish_;
+  Stream stream_;
+  asio::steady_timer idle_timer_;
+  enum class phase { busy, reading, stalled, finished };
+  phase phase_ = phase::busy;  // reading = waiting for the next request
+  bool closing_ = false;       // close when next waiting for a request
+  bool stopped_ = false;       // the emulator is stopping
+  std::vector<std::shared_ptr<std::promise<void>>> waiters_;
+};
+
+// Owns the io_context, its threads, the acceptor and the registry of live sessions.
+class server {
+ public:
+  explicit server(emulator_options options)
+      : state_(std::move(options)), acceptor_(asio::make_strand(ioc_)), work_(asio::make_work_guard(ioc_)) {
+    if (state_.options.tls) {
+      certificate_authority ca;
+      const issued_certificate leaf = ca.issue(state_.options.certificate_hosts);
+      ca_pem_ = ca.cert_pem();
+      tls_ = std::make_unique<asio::ssl::context>(asio::ssl::context::tls_server);
+      tls_->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                        asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                        asio::ssl::context::no_tlsv1_1);
+      tls_->use_certificate_chain(asio::buffer(leaf.cert_pem));
+      tls_->use_private_key(asio::buffer(leaf.key_pem), asio::ssl::context::pem);
+    }
+    const tcp::endpoint endpoint{asio::ip::make_address_v4("127.0.0.1"), 0};
+    acceptor_.open(endpoint.protocol());
+    acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    acceptor_.bind(endpoint);
+    acceptor_.listen(asio::socket_base::max_listen_connections);
+    port_ = acceptor_.local_endpoint().port();
+
+    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+    const unsigned n = state_.options.threads == 0 ? 1 : state_.options.threads;
+    threads_.reserve(n);
+    try {
+      for (unsigned i = 0; i < n; ++i) threads_.emplace_back([this] { run_thread(); });
+    } catch (...) {
+      ioc_.stop();
+      for (auto& t : threads_) t.join();
+      throw;
+    }
+  }
+
+  server(const server&) = delete;
+  server& operator=(const server&) = delete;
+
+  // Closes the acceptor and every connection, lets the sessions finish, joins the threads.
+  // Must not run on one of the emulator's own threads (e.g. inside an interceptor).
+  ~server() {
+    std::vector<std::shared_ptr<session_base>> live;
+    {
+      std::lock_guard lock(sessions_mutex_);
+      stopping_ = true;
+      live = snapshot_locked();
+    }
+    asio::post(acceptor_.get_executor(), [this] {
+      error_code ec;
+      acceptor_.close(ec);
+    });
+    for (auto& s : live) s->stop();
+    live.clear();
+    work_.reset();
+    for (auto& t : threads_) t.join();
+  }
+
+  server_state& state() noexcept { return state_; }
+  const server_state& state() const noexcept { return state_; }
+  std::uint16_t port() const noexcept { return port_; }
+  const std::string& ca_pem() const noexcept { return ca_pem_; }
+
+  void close_idle_connections() {
+    std::vector<std::shared_ptr<session_base>> live;
+    {
+      std::lock_guard lock(sessions_mutex_);
+      live = snapshot_locked();
+    }
+    std::vector<std::future<void>> closed;
+    for (auto& s : live) {
+      auto done = std::make_shared<std::promise<void>>();
+      closed.push_back(done->get_future());
+      s->close_if_idle(std::move(done));
+    }
+    live.clear();
+    // From an interceptor (an emulator thread) waiting could deadlock: the closes
+    // happen once it returns.
+    if (ioc_.get_executor().running_in_this_thread()) return;
+    for (auto& f : closed) f.wait();
+  }
+
+ private:
+  void run_thread() {
+    for (;;) {
+      try {
+        ioc_.run();
+        return;
+      } catch (const std::exception&) {
+        // A handler threw; keep serving.
+      }
+    }
+  }
+
+  std::vector<std::shared_ptr<session_base>> snapshot_locked() {
+    std::vector<std::shared_ptr<session_base>> out;
+    out.reserve(sessions_.size());
+    for (auto& [id, weak] : sessions_)
+      if (auto s = weak.lock()) out.push_back(std::move(s));
+    return out;
+  }
+
+  std::shared_ptr<session_base> make_session(tcp::socket socket, std::uint64_t id) {
+    auto on_finish = [this, id] {
+      std::lock_guard lock(sessions_mutex_);
+      sessions_.erase(id);
+    };
+    if (tls_)
+      return std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(state_, std::move(on_finish),
+                                                                             std::move(socket), *tls_);
+    return std::make_shared<session<beast::tcp_stream>>(state_, std::move(on_finish), std::move(socket));
+  }
+
+  asio::awaitable<void> accept_loop() {
+    asio::steady_timer backoff(co_await asio::this_coro::executor);
+    for (;;) {
+      auto [ec, socket] = co_await acceptor_.async_accept(asio::any_io_executor(asio::make_strand(ioc_)),
+                                                          asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        // Out of descriptors, say: try again shortly rather than spin.
+        backoff.expires_after(std::chrono::milliseconds(10));
+        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      std::shared_ptr<session_base> s;
+      {
+        std::lock_guard lock(sessions_mutex_);
+        if (stopping_) co_return;
+        const std::uint64_t id = next_session_id_++;
+        s = make_session(std::move(socket), id);
+        sessions_.emplace(id, s);
+      }
+      state_.connections_accepted.fetch_add(1);
+      state_.open_connections.fetch_add(1);
+      s->start();
+    }
+  }
+
+  server_state state_;  // first: outlives the io_context and every session
+  std::string ca_pem_;
+  std::unique_ptr<asio::ssl::context> tls_;
+  asio::io_context ioc_;
+  tcp::acceptor acceptor_;
+  asio::executor_work_guard<asio::io_context::executor_type> work_;
+  std::uint16_t port_ = 0;
+
+  std::mutex sessions_mutex_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+  std::uint64_t next_session_id_ = 0;
+  bool stopping_ = false;
+
+  std::vector<std::thread> threads_;  // last: joined in the destructor, before the rest goes
+};
+
+}  // namespace smallest::atoms::testing::detail
+
+#endif

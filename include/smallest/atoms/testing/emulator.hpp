@@ -1,0 +1,117 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_TESTING_EMULATOR_HPP
+#define SMALLEST_ATOMS_TESTING_EMULATOR_HPP
+
+// A local Atoms API server for tests, ours and our users': a real HTTP/1.1 server on
+// 127.0.0.1 (HTTPS by default, with a certificate from a CA generated on the spot), serving
+// a seeded synthetic account with the service's key names and error shapes, and letting a
+// test observe connections and requests and inject faults.
+//
+//     smallest::atoms::testing::emulator server;             // HTTPS on 127.0.0.1:<port>
+//     client_options o{.base_url = server.base_url(), .api_key = server.api_key()};
+//     // trust server.ca_pem() in the client's TLS settings
+//
+// It depends on Asio, Beast, Boost.JSON and OpenSSL only, never on the client or its
+// models: its JSON is written with the key names of the OpenAPI document, so a misspelt key
+// in a model fails a test instead of round-tripping.
+//
+// Served (under /atoms/v1, each requiring "Authorization: Bearer <api_key>", else 401
+// {"status":false,"errors":["Unauthorized: User not found"]}):
+//   GET /conversation/{id}   200 {"status":true,"data":{...}} | 404 "Conversation log not found"
+// Anything else answers 404 {"status":false,"errors":["Cannot GET /atoms/v1/nope"]}, as
+// Express does. Every response has Content-Type "application/json; charset=utf-8", a
+// unique x-request-id and a Content-Length; keep-alive follows HTTP/1.1 and "Connection".
+
+#include <smallest/atoms/testing/detail/server.hpp>
+#include <smallest/atoms/testing/emulator_options.hpp>
+
+#include <boost/json/object.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace smallest::atoms::testing {
+
+class emulator {
+ public:
+  // Binds 127.0.0.1:0 and starts serving on its own io_context and threads: it never runs
+  // anything on the caller's executors. Throws if the port or the certificate cannot be
+  // made.
+  explicit emulator(emulator_options options = {})
+      : server_(std::make_unique<detail::server>(std::move(options))) {}
+
+  // Closes every connection and joins the threads. Must not be called from the emulator's
+  // own threads (inside an interceptor).
+  ~emulator() = default;
+
+  emulator(const emulator&) = delete;
+  emulator& operator=(const emulator&) = delete;
+
+  std::uint16_t port() const noexcept { return server_->port(); }
+
+  // "https://localhost:PORT/atoms/v1" (the certificate names localhost by default), or
+  // "http://127.0.0.1:PORT/atoms/v1" without TLS.
+  std::string base_url() const {
+    return (server_->state().options.tls ? "https://localhost:" : "http://127.0.0.1:") +
+           std::to_string(port()) + "/atoms/v1";
+  }
+
+  // PEM of the CA that signed the server certificate; "" without TLS.
+  const std::string& ca_pem() const noexcept { return server_->ca_pem(); }
+
+  const std::string& api_key() const noexcept { return server_->state().options.api_key; }
+
+  // --- data set (thread-safe) ---
+
+  // The call ids of the account, in insertion order (the seeded ones first).
+  std::vector<std::string> call_ids() const { return server_->state().data.calls.ids(); }
+
+  // The conversation record as served in `data`, if the id is known.
+  std::optional<boost::json::object> call(const std::string& call_id) const {
+    return server_->state().data.calls.get(call_id);
+  }
+
+  // Adds a conversation record, or replaces the one with the same "callId". The record is
+  // served as given: write it with the service's key names. Throws std::invalid_argument
+  // if it has no string "callId".
+  void put_call(boost::json::object call) { server_->state().data.calls.put(std::move(call)); }
+
+  // --- observation (thread-safe) ---
+
+  std::size_t connections_accepted() const noexcept { return server_->state().connections_accepted.load(); }
+  std::size_t open_connections() const noexcept { return server_->state().open_connections.load(); }
+  // Requests answered, counted when the answer is ready to be written (so a client that
+  // has read its response sees it counted); stalled and closed requests are not.
+  std::size_t requests_served() const noexcept { return server_->state().requests_served.load(); }
+  // Every request read, in order, the last 10,000 of them.
+  std::vector<recorded_request> requests() const { return server_->state().recorded(); }
+
+  // --- faults ---
+
+  // Closes every keep-alive connection waiting for its next request (a TLS close_notify and
+  // a FIN, as nginx does when it retires one; the client is not told otherwise), and
+  // returns once they are closed: a client that then reads sees end of stream, one that
+  // writes first usually sees a reset. A connection still busy with a response (or a TLS
+  // handshake) is closed right after it, when it would wait for its next request; a
+  // stalled one is left alone. Called from an interceptor, it returns without waiting.
+  void close_idle_connections() { server_->close_idle_connections(); }
+
+  // Consulted for every request, after it is recorded and before it is routed; nullopt
+  // routes it normally. Runs on an emulator thread (several at once with threads > 1);
+  // an interceptor that throws answers 500. Pass {} to remove it.
+  void set_interceptor(std::function<std::optional<reply>(const recorded_request&)> f) {
+    server_->state().set_interceptor(std::move(f));
+  }
+
+ private:
+  std::unique_ptr<detail::server> server_;
+};
+
+}  // namespace smallest::atoms::testing
+
+#endif

@@ -1,0 +1,71 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+#ifndef SMALLEST_ATOMS_TESTING_EMULATOR_OPTIONS_HPP
+#define SMALLEST_ATOMS_TESTING_EMULATOR_OPTIONS_HPP
+
+// The vocabulary of the emulator (see emulator.hpp): how to start it, what it records of
+// each request, and what an interceptor can make it do instead of answering normally.
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace smallest::atoms::testing {
+
+struct emulator_options {
+  // HTTPS with a certificate issued by a CA generated for this emulator (see ca_pem());
+  // false serves plain HTTP.
+  bool tls = true;
+
+  // The only key accepted in "Authorization: Bearer <key>".
+  std::string api_key = "test-key";
+
+  // The subjectAltName entries of the server certificate; IP literals become IP entries.
+  // A test that wants a host-name mismatch uses {"other.example"}.
+  std::vector<std::string> certificate_hosts = {"localhost", "127.0.0.1"};
+
+  // Size of the seeded synthetic data set; the product page's example call
+  // CALL-1768842587790-69eb58 is the first of them.
+  std::size_t calls = 20;
+
+  // The same seed always gives the same data set, byte for byte.
+  std::uint64_t seed = 1;
+
+  // Server threads running the emulator's own io_context (0 means 1).
+  unsigned threads = 1;
+
+  // > 0: a keep-alive connection that waits this long for its next request is closed,
+  // as real servers do (nginx's keepalive_timeout, Node's keepAliveTimeout).
+  std::chrono::milliseconds idle_timeout{0};
+};
+
+// What an interceptor can make the server do instead of routing a request.
+struct reply {
+  enum class action {
+    respond,  // answer with status, body, content_type and headers
+    stall,    // never answer: keep the socket open until the client goes or the emulator stops
+    close     // close the connection without answering (a crash, a proxy dropping it)
+  };
+  action act = action::respond;
+  unsigned status = 200;
+  std::string body{};
+  std::string content_type = "application/json";
+  // Added after the defaults, replacing any of the same name; a "Content-Length" here
+  // replaces the real one (to test a truncated body), a "Connection: close" closes the
+  // connection after the answer.
+  std::vector<std::pair<std::string, std::string>> headers{};
+};
+
+// A request as the emulator received it.
+struct recorded_request {
+  std::string method{};
+  std::string target{};  // raw request-target, still percent-encoded, with its query
+  std::vector<std::pair<std::string, std::string>> headers{};  // in order, names as sent
+  std::string body{};
+};
+
+}  // namespace smallest::atoms::testing
+
+#endif

@@ -1,0 +1,454 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+//
+// Tests of the emulator itself, through a deliberately plain Beast client (not ours): what
+// the client library's tests rely on must hold on its own.
+
+#include <smallest/atoms/testing/certificate.hpp>
+#include <smallest/atoms/testing/emulator.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+#include <boost/json/parse.hpp>
+
+#include <doctest/doctest.h>
+
+#include <atomic>
+#include <chrono>
+#include <cmath>
+#include <optional>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace ssl = asio::ssl;
+namespace json = boost::json;
+namespace testing = smallest::atoms::testing;
+using tcp = asio::ip::tcp;
+using error_code = boost::system::error_code;
+using namespace std::chrono_literals;
+
+using response = http::response<http::string_body>;
+
+constexpr const char* example_id = "CALL-1768842587790-69eb58";
+
+// One connection to the emulator, over TLS when it has a CA. Every step runs the client's own
+// io_context with a deadline, so a test fails instead of hanging.
+class raw_client {
+ public:
+  explicit raw_client(const testing::emulator& e, const std::string& verify_host = "localhost") {
+    CHECK_FALSE(connect(e, verify_host));
+  }
+  raw_client() = default;
+
+  error_code connect(const testing::emulator& e, const std::string& verify_host = "localhost") {
+    const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), e.port()};
+    if (e.ca_pem().empty()) {
+      tcp_.emplace(ioc_);
+      return run(tcp_.value(), [&](auto h) { tcp_->async_connect(endpoint, h); });
+    }
+    ctx_.add_certificate_authority(asio::buffer(e.ca_pem()));
+    tls_.emplace(ioc_, ctx_);
+    tls_->set_verify_mode(ssl::verify_peer);
+    tls_->set_verify_callback(ssl::host_name_verification(verify_host));
+    error_code not_an_address;
+    asio::ip::make_address(verify_host, not_an_address);
+    if (not_an_address)  // SNI is for names only
+      SSL_set_tlsext_host_name(tls_->native_handle(), verify_host.c_str());
+    if (auto ec = run(beast::get_lowest_layer(*tls_),
+                      [&](auto h) { beast::get_lowest_layer(*tls_).async_connect(endpoint, h); }))
+      return ec;
+    return run(beast::get_lowest_layer(*tls_),
+               [&](auto h) { tls_->async_handshake(ssl::stream_base::client, h); });
+  }
+
+  error_code send(http::request<http::string_body> req) {
+    req.prepare_payload();
+    return with_stream([&](auto& s) {
+      return run(beast::get_lowest_layer(s), [&](auto h) { http::async_write(s, req, h); });
+    });
+  }
+
+  error_code receive(response& res, std::chrono::milliseconds timeout = 5s) {
+    res = {};
+    return with_stream([&](auto& s) {
+      return run(
+          beast::get_lowest_layer(s), [&](auto h) { http::async_read(s, buffer_, res, h); }, timeout);
+    });
+  }
+
+  // GET with the key (if any), expecting an answer.
+  response get(const std::string& target, std::optional<std::string> key = "test-key",
+               bool keep_alive = true) {
+    http::request<http::string_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, "localhost");
+    if (key) req.set(http::field::authorization, "Bearer " + *key);
+    req.keep_alive(keep_alive);
+    response res;
+    CHECK_FALSE(send(req));
+    const error_code ec = receive(res);
+    CHECK_MESSAGE(!ec, ec.message());
+    return res;
+  }
+
+ private:
+  template <class F>
+  error_code with_stream(F f) {
+    return tls_ ? f(*tls_) : f(*tcp_);
+  }
+
+  template <class Op>
+  error_code run(beast::tcp_stream& lowest, Op op, std::chrono::milliseconds timeout = 5s) {
+    error_code result = asio::error::would_block;
+    lowest.expires_after(timeout);
+    op([&result](error_code ec, auto&&...) { result = ec; });
+    ioc_.restart();
+    ioc_.run();
+    return result;
+  }
+
+  asio::io_context ioc_;
+  ssl::context ctx_{ssl::context::tls_client};
+  std::optional<beast::tcp_stream> tcp_;
+  std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
+  beast::flat_buffer buffer_;
+};
+
+std::string conversation(const std::string& encoded_id) { return "/atoms/v1/conversation/" + encoded_id; }
+
+template <class Pred>
+bool eventually(Pred pred, std::chrono::milliseconds limit = 3s) {
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  while (!pred()) {
+    if (std::chrono::steady_clock::now() > deadline) return false;
+    std::this_thread::sleep_for(2ms);
+  }
+  return true;
+}
+
+void check_headers(const response& res) {
+  CHECK(res[http::field::content_type] == "application/json; charset=utf-8");
+  CHECK_FALSE(res["x-request-id"].empty());
+  CHECK(res[http::field::content_length] == std::to_string(res.body().size()));
+}
+
+void check_error(const response& res, unsigned status, const std::string& message) {
+  CHECK(res.result_int() == status);
+  check_headers(res);
+  CHECK(res.body() == R"({"status":false,"errors":[")" + message + R"("]})");
+}
+
+}  // namespace
+
+TEST_SUITE("emulator") {
+  TEST_CASE("a known call over TLS carries every key of the document and the page's analytics") {
+    testing::emulator e;
+    CHECK(e.base_url() == "https://localhost:" + std::to_string(e.port()) + "/atoms/v1");
+    raw_client c(e);
+    const response res = c.get(conversation(example_id));
+    REQUIRE(res.result_int() == 200);
+    check_headers(res);
+
+    const json::value v = json::parse(res.body());
+    CHECK(v.at("status") == true);
+    const json::object& d = v.at("data").as_object();
+    for (const char* key : {"_id",
+                            "callId",
+                            "agent",
+                            "status",
+                            "duration",
+                            "recordingUrl",
+                            "recordingDualUrl",
+                            "from",
+                            "to",
+                            "type",
+                            "transcript",
+                            "variables",
+                            "events",
+                            "callCost",
+                            "callFailureReason",
+                            "retryCallId",
+                            "postCallAnalytics",
+                            "turnLatencyMetrics",
+                            "voiceConfigUsed",
+                            "slmModelUsed",
+                            "disconnectionReason",
+                            "average_transcriber_latency",
+                            "average_agent_latency",
+                            "average_synthesizer_latency",
+                            "createdAt",
+                            "updatedAt",
+                            "disconnectDetails",
+                            "usage",
+                            "costBreakdown"})
+      CHECK_MESSAGE(d.contains(key), key);
+    CHECK(d.at("callId") == example_id);
+    for (const char* key : {"_id", "name", "description"}) CHECK(d.at("agent").as_object().contains(key));
+    for (const char* key : {"turns", "avgLatency", "medianLatency", "minLatency", "maxLatency", "latencies",
+                            "transitions", "processedAt"})
+      CHECK(d.at("turnLatencyMetrics").as_object().contains(key));
+    const json::object& t = d.at("turnLatencyMetrics").at("transitions").at(0).as_object();
+    for (const char* key : {"turn", "user_end", "bot_start", "latency"}) CHECK(t.contains(key));
+    for (const char* key : {"model", "voiceId", "gender"})
+      CHECK(d.at("voiceConfigUsed").as_object().contains(key));
+    const json::object& turn = d.at("transcript").at(0).as_object();
+    CHECK(turn.at("role") == "agent");
+    CHECK(turn.contains("content"));
+    CHECK(turn.contains("timestamp"));
+
+    const json::object& pca = d.at("postCallAnalytics").as_object();
+    CHECK(pca.at("summary") ==
+          "The call involved an agent reaching out to discuss AI products. "
+          "The user expressed interest and provided their name.");
+    const json::array& metrics = pca.at("dispositionMetrics").as_array();
+    REQUIRE(metrics.size() == 2);
+    CHECK(metrics[0].at("identifier") == "user_interested");
+    CHECK(metrics[0].at("value") == "yes");
+    CHECK(metrics[0].at("confidence") == 1);
+    CHECK(metrics[0].at("reasoning") == "The user explicitly stated 'I am interested'.");
+    CHECK(metrics[0].at("dispositionMetricType") == "ENUM");
+    CHECK(metrics[0].at("choices") == json::array{"yes", "no", "unclear"});
+    CHECK(metrics[0].at("dispositionMetricPrompt") == "Was the user interested? yes, no, or unclear");
+    CHECK(metrics[1].at("identifier") == "user_name");
+    CHECK(metrics[1].at("value") == "John");
+    CHECK(metrics[1].at("dispositionMetricType") == "STRING");
+    CHECK(metrics[1].at("reasoning") == "The user provided their name directly.");
+
+    // The IP SAN works too, without SNI.
+    raw_client by_ip(e, "127.0.0.1");
+    CHECK(by_ip.get(conversation(example_id)).result_int() == 200);
+  }
+
+  TEST_CASE("plain HTTP: unknown id, path and method answer 404, a missing or wrong key 401") {
+    testing::emulator e({.tls = false});
+    CHECK(e.base_url() == "http://127.0.0.1:" + std::to_string(e.port()) + "/atoms/v1");
+    CHECK(e.ca_pem().empty());
+    raw_client c(e);
+    std::set<std::string> request_ids;
+    auto get = [&](const std::string& target, std::optional<std::string> key = "test-key") {
+      response res = c.get(target, key);
+      request_ids.insert(std::string(res["x-request-id"]));
+      return res;
+    };
+    CHECK(get(conversation(e.call_ids().back())).result_int() == 200);
+    check_error(get(conversation("CALL-0000000000000-000000")), 404, "Conversation log not found");
+    check_error(get("/atoms/v1/nope?limit=5"), 404, "Cannot GET /atoms/v1/nope");
+    check_error(get(conversation(example_id), std::nullopt), 401, "Unauthorized: User not found");
+    check_error(get(conversation(example_id), "wrong-key"), 401, "Unauthorized: User not found");
+
+    http::request<http::string_body> post{http::verb::post, conversation(example_id), 11};
+    post.set(http::field::authorization, "Bearer test-key");
+    post.body() = "{}";
+    REQUIRE_FALSE(c.send(post));
+    response res;
+    REQUIRE_FALSE(c.receive(res));
+    check_error(res, 404, "Cannot POST " + conversation(example_id));
+
+    CHECK(request_ids.size() == 5);
+    CHECK(e.connections_accepted() == 1);
+    CHECK(e.requests_served() == 6);
+    const auto recorded = e.requests();
+    REQUIRE(recorded.size() == 6);
+    CHECK(recorded[2].target == "/atoms/v1/nope?limit=5");
+    CHECK(recorded[5].method == "POST");
+    CHECK(recorded[5].body == "{}");
+  }
+
+  TEST_CASE("a percent-encoded id is one path segment and reaches its record") {
+    testing::emulator e({.tls = false, .calls = 0});
+    CHECK(e.call_ids().empty());
+    e.put_call({{"callId", "a/b?c%d"}, {"status", "completed"}});
+    e.put_call({{"callId", "a/b?c%d"}, {"status", "failed"}});  // replaces
+    CHECK(e.call_ids() == std::vector<std::string>{"a/b?c%d"});
+    CHECK_THROWS_AS(e.put_call({{"status", "completed"}}), std::invalid_argument);
+
+    raw_client c(e);
+    const response res = c.get(conversation("a%2Fb%3Fc%25d"));
+    REQUIRE(res.result_int() == 200);
+    CHECK(res.body() == R"({"status":true,"data":{"callId":"a/b?c%d","status":"failed"}})");
+    CHECK(e.requests().back().target == "/atoms/v1/conversation/a%2Fb%3Fc%25d");
+    check_error(c.get(conversation("a/b")), 404, "Cannot GET /atoms/v1/conversation/a/b");
+    check_error(c.get(conversation("a%zz")), 400, "Failed to decode param 'a%zz'");
+  }
+
+  TEST_CASE("keep-alive: one connection for two requests; closing idle connections ends it") {
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e({.tls = tls});
+      raw_client c(e);
+      CHECK(c.get(conversation(example_id)).keep_alive());
+      CHECK(c.get(conversation(example_id)).keep_alive());
+      CHECK(e.connections_accepted() == 1);
+      CHECK(e.requests_served() == 2);
+      CHECK(e.open_connections() == 1);
+
+      e.close_idle_connections();
+      response res;
+      CHECK(c.receive(res) == http::error::end_of_stream);
+      CHECK(eventually([&] { return e.open_connections() == 0; }));
+
+      // "Connection: close" is honoured: the answer says so and the server closes.
+      raw_client once(e);
+      CHECK_FALSE(once.get(conversation(example_id), "test-key", false).keep_alive());
+      CHECK(once.receive(res) == http::error::end_of_stream);
+      CHECK(e.connections_accepted() == 2);
+    }
+  }
+
+  TEST_CASE("idle_timeout closes a connection that waits too long, and says so") {
+    testing::emulator e({.tls = false, .idle_timeout = 100ms});
+    raw_client c(e);
+    const response res = c.get(conversation(example_id));
+    CHECK(res[http::field::keep_alive] == "timeout=1");
+    response next;
+    const auto start = std::chrono::steady_clock::now();
+    CHECK(c.receive(next, 3s) == http::error::end_of_stream);
+    CHECK(std::chrono::steady_clock::now() - start >= 90ms);
+    CHECK(eventually([&] { return e.open_connections() == 0; }));
+  }
+
+  TEST_CASE("an interceptor can respond, stall or close") {
+    std::optional<raw_client> left_stalled;
+    {
+      testing::emulator e({.tls = false});
+      std::atomic<int> mode{0};
+      e.set_interceptor([&](const testing::recorded_request& r) -> std::optional<testing::reply> {
+        CHECK(r.method == "GET");
+        switch (mode.load()) {
+          case 1:
+            return testing::reply{.status = 429,
+                                  .body = R"({"status":false,"errors":["Too many requests"]})",
+                                  .headers = {{"Retry-After", "1"}}};
+          case 2: return testing::reply{.act = testing::reply::action::stall};
+          case 3: return testing::reply{.act = testing::reply::action::close};
+          default: return std::nullopt;
+        }
+      });
+      raw_client c(e);
+      mode = 1;
+      response res = c.get(conversation(example_id));
+      CHECK(res.result_int() == 429);
+      CHECK(res[http::field::retry_after] == "1");
+      CHECK(res[http::field::content_type] == "application/json");
+      CHECK(res[http::field::content_length] == std::to_string(res.body().size()));
+      mode = 0;
+      CHECK(c.get(conversation(example_id)).result_int() == 200);
+
+      mode = 3;
+      http::request<http::string_body> req{http::verb::get, conversation(example_id), 11};
+      REQUIRE_FALSE(c.send(req));
+      CHECK(c.receive(res) == http::error::end_of_stream);
+
+      mode = 2;
+      const auto served = e.requests_served();
+      raw_client stalled(e);
+      REQUIRE_FALSE(stalled.send(req));
+      CHECK(stalled.receive(res, 200ms) == beast::error::timeout);   // the client gives up...
+      CHECK(eventually([&] { return e.open_connections() == 0; }));  // ...and the server sees it
+      CHECK(e.requests_served() == served);
+      CHECK(e.requests().size() == 4);
+
+      left_stalled.emplace(e);
+      REQUIRE_FALSE(left_stalled->send(req));
+      CHECK(eventually([&] { return e.requests().size() == 5; }));
+    }  // the emulator stops with a stalled connection open
+    response res;
+    CHECK(left_stalled->receive(res, 2s) == http::error::end_of_stream);
+  }
+
+  TEST_CASE("the data set is deterministic for a seed and varied like a live account") {
+    testing::emulator a({.tls = false, .calls = 40, .seed = 7});
+    testing::emulator b({.tls = false, .calls = 40, .seed = 7});
+    testing::emulator other({.tls = false, .calls = 40, .seed = 8});
+    const auto ids = a.call_ids();
+    REQUIRE(ids.size() == 40);
+    CHECK(ids == b.call_ids());
+    CHECK(ids != other.call_ids());
+    CHECK(ids.front() == example_id);
+
+    raw_client ca(a);
+    raw_client cb(b);
+    std::set<std::string> statuses;
+    bool numeric_timestamp = false;
+    bool integral_double = false;
+    bool boolean_value = false;
+    for (const auto& id : ids) {
+      const response ra = ca.get(conversation(id));
+      REQUIRE(ra.result_int() == 200);
+      CHECK(ra.body() == cb.get(conversation(id)).body());
+      const json::value v = json::parse(ra.body());
+      const json::object& d = v.at("data").as_object();
+      const std::string status(d.at("status").as_string());
+      statuses.insert(status);
+      if (status == "completed") {
+        CHECK(ra.body().size() >= 4'000);
+        CHECK(ra.body().size() <= 16'000);
+      } else {
+        CHECK(d.at("recordingUrl") == "");
+        const bool no_analytics = !d.contains("postCallAnalytics") || d.at("postCallAnalytics").is_null();
+        CHECK(no_analytics);
+      }
+      for (const auto& turn : d.at("transcript").as_array())
+        numeric_timestamp = numeric_timestamp || turn.at("timestamp").is_int64();
+      if (d.at("duration").is_double())  // "120.0"
+        integral_double =
+            integral_double || std::floor(d.at("duration").as_double()) == d.at("duration").as_double();
+      if (const auto* pca = d.if_contains("postCallAnalytics"); pca && pca->is_object())
+        for (const auto& m : pca->at("dispositionMetrics").as_array())
+          boolean_value = boolean_value || m.at("value").is_bool();
+    }
+    CHECK(statuses == std::set<std::string>{"completed", "in_progress", "no_answer", "failed"});
+    CHECK(numeric_timestamp);
+    CHECK(integral_double);
+    CHECK(boolean_value);
+  }
+
+  TEST_CASE("a certificate for other.example fails host-name verification for localhost") {
+    testing::emulator e({.certificate_hosts = {"other.example"}});
+    raw_client c;
+    const error_code ec = c.connect(e, "localhost");
+    CHECK(ec);
+    CHECK(ec.message().find("certificate verify failed") != std::string::npos);
+    raw_client right(e, "other.example");
+    CHECK(right.get(conversation(example_id)).result_int() == 200);
+
+    testing::certificate_authority ca;
+    CHECK_THROWS_AS(ca.issue({}), std::invalid_argument);
+  }
+
+  TEST_CASE("several server threads serve concurrent clients while the test reads the state") {
+    testing::emulator e({.tls = false, .threads = 4});
+    std::atomic<int> failures{0};
+    std::vector<std::thread> clients;
+    for (int i = 0; i < 4; ++i)
+      clients.emplace_back([&] {
+        raw_client c;
+        if (c.connect(e)) ++failures;
+        for (int k = 0; k < 25; ++k)
+          if (c.get(conversation(example_id)).result_int() != 200) ++failures;
+      });
+    for (int k = 0; k < 50; ++k) {
+      e.put_call({{"callId", "CALL-" + std::to_string(k)}});
+      (void)e.requests();
+      (void)e.open_connections();
+    }
+    for (auto& t : clients) t.join();
+    CHECK(failures == 0);
+    CHECK(e.call_ids().size() == 70);
+    CHECK(e.connections_accepted() == 4);
+    CHECK(e.requests_served() == 100);
+    e.close_idle_connections();
+    CHECK(e.open_connections() == 0);
+  }
+
+}  // TEST_SUITE
