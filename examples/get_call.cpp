@@ -23,20 +23,33 @@ namespace {
 void print(const atoms::call_details& d) {
   auto opt = [](const std::optional<std::string>& s) { return s ? *s : std::string("-"); };
   std::cout << "Call " << d.call_id << '\n'
-            << "  status:   " << atoms::to_string(d.status.value) << (d.status == atoms::call_status::unknown ? " (" + d.status.raw + ")" : "") << '\n'
+            << "  status:   " << atoms::to_string(d.status.value)
+            << (d.status == atoms::call_status::unknown ? " (" + d.status.raw + ")" : "") << '\n'
             << "  type:     " << atoms::to_string(d.type.value) << '\n'
-            << "  duration: " << (d.duration ? std::to_string(*d.duration) + " s" : "-") << '\n'
-            << "  from/to:  " << opt(d.from) << " -> " << opt(d.to) << '\n'
+            << "  duration: ";
+  if (d.duration)
+    std::cout << *d.duration << " s\n";
+  else
+    std::cout << "-\n";
+  std::cout << "  from/to:  " << opt(d.from) << " -> " << opt(d.to) << '\n'
             << "  ended by: " << opt(d.disconnection_reason) << '\n'
-            << "  cost:     " << (d.call_cost ? std::to_string(*d.call_cost) : "-") << '\n'
-            << "  recording: " << (d.recording_url && !d.recording_url->empty() ? *d.recording_url : "not available yet") << '\n';
+            << "  cost:     ";
+  if (d.call_cost)
+    std::cout << *d.call_cost << " credits\n";
+  else
+    std::cout << "-\n";
+  std::cout << "  recording: "
+            << (d.recording_url && !d.recording_url->empty() ? *d.recording_url : "not available yet")
+            << '\n';
   if (d.turn_latency_metrics && d.turn_latency_metrics->avg_latency)
     std::cout << "  latency:  " << *d.turn_latency_metrics->avg_latency << " ms average over "
               << d.turn_latency_metrics->latencies.size() << " turns\n";
 
   std::cout << "\nTranscript:\n";
   for (const auto& turn : d.transcript) {
-    std::string role = turn.role == atoms::speaker_role::unknown ? turn.role.raw : std::string(atoms::to_string(turn.role.value));
+    std::string role = turn.role == atoms::speaker_role::unknown
+                           ? turn.role.raw
+                           : std::string(atoms::to_string(turn.role.value));
     for (auto& c : role) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
     std::cout << "  [" << role << "]: " << turn.content << '\n';
   }
@@ -54,18 +67,20 @@ void print(const atoms::call_details& d) {
   }
 }
 
-} // namespace
+}  // namespace
 
 int main(int argc, char** argv) {
   std::string call_id;
   bool use_emulator = false;
   for (int i = 1; i < argc; ++i) {
     std::string a = argv[i];
-    if (a == "--emulator") use_emulator = true;
+    if (a == "--emulator")
+      use_emulator = true;
     else if (a == "-h" || a == "--help") {
       std::cout << "usage: get_call [--emulator] [CALL_ID]\n";
       return 0;
-    } else call_id = a;
+    } else
+      call_id = a;
   }
 
   atoms::client_options options = atoms::client_options::from_env();
@@ -86,16 +101,21 @@ int main(int argc, char** argv) {
   int status = 1;
   try {
     atoms::client client{io.get_executor(), options};
-    asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-      atoms::diagnostics diag;
-      auto [ec, details] = co_await client.async_get_call(call_id, diag, asio::as_tuple(asio::deferred));
-      if (ec) {
-        std::cerr << "error: " << atoms::describe(ec, diag) << '\n';
-        co_return;
-      }
-      print(details);
-      status = 0;
-    }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+    asio::co_spawn(
+        io,
+        [&]() -> asio::awaitable<void> {
+          atoms::diagnostics diag;
+          auto [ec, details] = co_await client.async_get_call(call_id, diag, asio::as_tuple(asio::deferred));
+          if (ec) {
+            std::cerr << "error: " << atoms::describe(ec, diag) << '\n';
+            co_return;
+          }
+          print(details);
+          status = 0;
+        },
+        [](std::exception_ptr e) {
+          if (e) std::rethrow_exception(e);
+        });
     io.run();
   } catch (const std::exception& e) {
     std::cerr << "error: " << e.what() << '\n';

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages atoms-cpp builds with; only those that are missing.
 set -euo pipefail
-pkgs=(g++ clang libclang-rt-14-dev cmake ninja-build ccache pkg-config
+pkgs=(g++ clang clang-format libclang-rt-14-dev cmake ninja-build ccache pkg-config git
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev doctest-dev)
 missing=()
 for p in "${pkgs[@]}"; do

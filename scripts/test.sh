@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
-# Runs every test: the test program built with g++ 12 and with clang++ 14 (both with
-# -Wall -Wextra -Werror), again under AddressSanitizer + LeakSanitizer + UBSan, and the
-# consumers outside the tree (add_subdirectory, and plain g++ with src.hpp).
+# Runs every test: the layout and self-contained headers (lint.sh), the test program built
+# with g++ 12 and with clang++ 14 (both with -Wall -Wextra -Werror), again under
+# AddressSanitizer + LeakSanitizer + UBSan (g++), and the consumers outside the tree
+# (add_subdirectory, plain g++ with src.hpp, separate compilation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
 jobs="${ATOMS_JOBS:-2}"
+echo "=== lint"
+scripts/lint.sh
 for preset in ${ATOMS_PRESETS:-gcc clang sanitize}; do
   echo "=== $preset: build"
   cmake --preset "$preset" >/dev/null

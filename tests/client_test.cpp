@@ -4,6 +4,7 @@
 #include <smallest/atoms.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 
+#include <doctest/doctest.h>
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
@@ -15,7 +16,6 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/http/error.hpp>
-#include <doctest/doctest.h>
 
 #include <atomic>
 #include <thread>
@@ -32,7 +32,8 @@ namespace {
 constexpr const char* page_call = "CALL-1768842587790-69eb58";  // the product page's example call
 
 atoms::client_options options_for(const emulator& emu) {
-  return {.base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
+  return {
+      .base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
 }
 
 constexpr auto tuple = asio::as_tuple(asio::deferred);
@@ -40,462 +41,482 @@ constexpr auto tuple = asio::as_tuple(asio::deferred);
 // Everything a failure can tell a user, in one string, to check for secrets.
 std::string everything_said(const atoms::error_code& ec, const atoms::diagnostics& diag) {
   std::ostringstream os;
-  os << ec.message() << '\n' << ec.what() << '\n' << diag << '\n' << atoms::api_error(ec, diag).what() << '\n'
+  os << ec.message() << '\n'
+     << ec.what() << '\n'
+     << diag << '\n'
+     << atoms::api_error(ec, diag).what() << '\n'
      << diag.message << diag.body_excerpt << diag.error_type;
   return os.str();
 }
 
-} // namespace
+}  // namespace
 
 TEST_SUITE("client") {
+  TEST_CASE("get_call over TLS returns the typed call with transcript and analytics") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      atoms::call_details d = co_await client.async_get_call(page_call);
+      CHECK(d.call_id == page_call);
+      CHECK(d.status == atoms::call_status::completed);
+      CHECK_FALSE(d.transcript.empty());
+      REQUIRE(d.post_call_analytics.has_value());
+      const atoms::disposition_metric* interested = d.post_call_analytics->find("user_interested");
+      REQUIRE(interested != nullptr);
+      CHECK(interested->value.as_string() == "yes");
+      CHECK(interested->confidence == 1.0);
+      CHECK(interested->reasoning.has_value());
+      const atoms::disposition_metric* name = d.post_call_analytics->find("user_name");
+      REQUIRE(name != nullptr);
+      CHECK(name->value.as_string() == "John");
+      CHECK(emu.connections_accepted() == 1);
+    });
+  }
 
-TEST_CASE("get_call over TLS returns the typed call with transcript and analytics") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    atoms::call_details d = co_await client.async_get_call(page_call);
-    CHECK(d.call_id == page_call);
-    CHECK(d.status == atoms::call_status::completed);
-    CHECK_FALSE(d.transcript.empty());
-    REQUIRE(d.post_call_analytics.has_value());
-    const atoms::disposition_metric* interested = d.post_call_analytics->find("user_interested");
-    REQUIRE(interested != nullptr);
-    CHECK(interested->value.as_string() == "yes");
-    CHECK(interested->confidence == 1.0);
-    CHECK(interested->reasoning.has_value());
-    const atoms::disposition_metric* name = d.post_call_analytics->find("user_name");
-    REQUIRE(name != nullptr);
-    CHECK(name->value.as_string() == "John");
-    CHECK(emu.connections_accepted() == 1);
-  });
-}
+  TEST_CASE("plain http works when the URL asks for it") {
+    emulator emu({.tls = false});
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      CHECK(client.options().base_url.starts_with("http://"));
+      atoms::call_details d = co_await client.async_get_call(emu.call_ids().front());
+      CHECK(d.call_id == emu.call_ids().front());
+    });
+  }
 
-TEST_CASE("plain http works when the URL asks for it") {
-  emulator emu({.tls = false});
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    CHECK(client.options().base_url.starts_with("http://"));
-    atoms::call_details d = co_await client.async_get_call(emu.call_ids().front());
-    CHECK(d.call_id == emu.call_ids().front());
-  });
-}
+  TEST_CASE("a certificate for another host name is rejected") {
+    emulator emu({.certificate_hosts = {"other.example"}});
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
+      CHECK(ec == atoms::condition::tls_error);
+      CHECK(diag.http_status == 0);
+      CHECK(emu.requests_served() == 0);
+    });
+  }
 
-TEST_CASE("a certificate for another host name is rejected") {
-  emulator emu({.certificate_hosts = {"other.example"}});
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
-    CHECK(ec == atoms::condition::tls_error);
-    CHECK(diag.http_status == 0);
-    CHECK(emu.requests_served() == 0);
-  });
-}
+  TEST_CASE("a server whose CA is not trusted is rejected") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.ca_pem.clear();
+      opts.use_system_ca = true;  // the system store does not hold the emulator's CA
+      atoms::client client{io.get_executor(), opts};
+      auto [ec, d] = co_await client.async_get_call(page_call, tuple);
+      CHECK(ec == atoms::condition::tls_error);
+      CHECK(emu.requests_served() == 0);
+    });
+  }
 
-TEST_CASE("a server whose CA is not trusted is rejected") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    auto opts = options_for(emu);
-    opts.ca_pem.clear();
-    opts.use_system_ca = true;  // the system store does not hold the emulator's CA
-    atoms::client client{io.get_executor(), opts};
-    auto [ec, d] = co_await client.async_get_call(page_call, tuple);
-    CHECK(ec == atoms::condition::tls_error);
-    CHECK(emu.requests_served() == 0);
-  });
-}
+  TEST_CASE("401 maps to its code and condition, with the service's message") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.api_key = "sk-wrong-key-0123456789";
+      atoms::client client{io.get_executor(), opts};
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
+      CHECK(ec == atoms::make_http_error(401));
+      CHECK(ec == atoms::condition::unauthenticated);
+      CHECK_FALSE(ec == atoms::condition::retryable);
+      CHECK(diag.http_status == 401);
+      CHECK(diag.message == "Unauthorized: User not found");
+      CHECK(diag.method == "GET");
+      CHECK(diag.path == std::string("/atoms/v1/conversation/") + page_call);
+      CHECK_FALSE(diag.request_id.empty());
+      try {
+        atoms::throw_if(ec, diag);
+        FAIL("throw_if did not throw");
+      } catch (const atoms::api_error& e) {
+        CHECK(e.code() == atoms::condition::unauthenticated);
+        CHECK(std::string(e.what()).find("Unauthorized: User not found") != std::string::npos);
+        CHECK(e.http_status() == 401);
+      }
+      CHECK(everything_said(ec, diag).find(opts.api_key) == std::string::npos);
+    });
+  }
 
-TEST_CASE("401 maps to its code and condition, with the service's message") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    auto opts = options_for(emu);
-    opts.api_key = "sk-wrong-key-0123456789";
-    atoms::client client{io.get_executor(), opts};
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
-    CHECK(ec == atoms::make_http_error(401));
-    CHECK(ec == atoms::condition::unauthenticated);
-    CHECK_FALSE(ec == atoms::condition::retryable);
-    CHECK(diag.http_status == 401);
-    CHECK(diag.message == "Unauthorized: User not found");
-    CHECK(diag.method == "GET");
-    CHECK(diag.path == std::string("/atoms/v1/conversation/") + page_call);
-    CHECK_FALSE(diag.request_id.empty());
+  TEST_CASE("404 maps to not_found; co_await throws system_error; the diagnostics overload says why") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call("CALL-0000000000000-000000", diag, tuple);
+      CHECK(ec == atoms::condition::not_found);
+      CHECK(ec.category() == atoms::http_category());
+      CHECK(ec.value() == 404);
+      CHECK(diag.message == "Conversation log not found");
+      std::string what = atoms::api_error(ec, diag).what();
+      CHECK(what.find("GET /atoms/v1/conversation/CALL-0000000000000-000000") != std::string::npos);
+      CHECK(what.find("Conversation log not found") != std::string::npos);
+      CHECK(what.find("404") != std::string::npos);
+
+      bool threw = false;
+      try {
+        (void)co_await client.async_get_call("CALL-0000000000000-000000");
+      } catch (const boost::system::system_error& e) {
+        threw = true;
+        CHECK(e.code() == atoms::condition::not_found);
+      }
+      CHECK(threw);
+    });
+  }
+
+  TEST_CASE("a missing API key fails at the first request without reaching the server") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.api_key.clear();
+      atoms::client client{io.get_executor(), opts};  // constructing is fine
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
+      CHECK(ec == atoms::errc::missing_api_key);
+      CHECK(ec == atoms::condition::unauthenticated);
+      CHECK(ec.message().find("SMALLEST_API_KEY") != std::string::npos);
+      CHECK(emu.connections_accepted() == 0);
+    });
+  }
+
+  TEST_CASE("invalid ids and options are rejected before anything is sent") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      for (std::string id : {"", ".", ".."}) {
+        atoms::diagnostics diag;
+        auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
+        CHECK(ec == atoms::errc::invalid_argument);
+        CHECK(ec == atoms::condition::invalid_request);
+        CHECK(diag.message.find("call_id") != std::string::npos);
+      }
+      CHECK(emu.connections_accepted() == 0);
+    });
+    asio::io_context io;
+    auto bad = [&](atoms::client_options o) { return atoms::client(io.get_executor(), std::move(o)); };
+    CHECK_THROWS_WITH_AS(bad({.base_url = "ftp://x"}), doctest::Contains("https://"), std::invalid_argument);
+    CHECK_THROWS_WITH_AS(bad({.base_url = "not a url"}), doctest::Contains("base_url"),
+                         std::invalid_argument);
+    CHECK_THROWS_WITH_AS(bad({.base_url = "https://h/v1?x=1"}), doctest::Contains("query"),
+                         std::invalid_argument);
+    CHECK_THROWS_AS(bad({.max_connections = 0}), std::invalid_argument);
     try {
-      atoms::throw_if(ec, diag);
-      FAIL("throw_if did not throw");
-    } catch (const atoms::api_error& e) {
-      CHECK(e.code() == atoms::condition::unauthenticated);
-      CHECK(std::string(e.what()).find("Unauthorized: User not found") != std::string::npos);
-      CHECK(e.http_status() == 401);
+      bad({.api_key = "sk-secret-value\r\nX-Injected: 1"});
+      FAIL("a key with CR LF was accepted");
+    } catch (const std::invalid_argument& e) {
+      CHECK(std::string(e.what()).find("sk-secret") == std::string::npos);
+      CHECK(std::string(e.what()).find("api_key") != std::string::npos);
     }
-    CHECK(everything_said(ec, diag).find(opts.api_key) == std::string::npos);
-  });
-}
+  }
 
-TEST_CASE("404 maps to not_found; co_await throws system_error; the diagnostics overload says why") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call("CALL-0000000000000-000000", diag, tuple);
-    CHECK(ec == atoms::condition::not_found);
-    CHECK(ec.category() == atoms::http_category());
-    CHECK(ec.value() == 404);
-    CHECK(diag.message == "Conversation log not found");
-    std::string what = atoms::api_error(ec, diag).what();
-    CHECK(what.find("GET /atoms/v1/conversation/CALL-0000000000000-000000") != std::string::npos);
-    CHECK(what.find("Conversation log not found") != std::string::npos);
-    CHECK(what.find("404") != std::string::npos);
+  TEST_CASE("100 sequential calls reuse one connection") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      auto ids = emu.call_ids();
+      for (int i = 0; i < 100; ++i) {
+        atoms::call_details d = co_await client.async_get_call(ids[i % ids.size()]);
+        CHECK(d.call_id == ids[i % ids.size()]);
+      }
+      CHECK(emu.connections_accepted() == 1);
+      CHECK(emu.requests_served() == 100);
+      CHECK(client.open_connections() == 1);
+    });
+  }
 
-    bool threw = false;
-    try {
-      (void)co_await client.async_get_call("CALL-0000000000000-000000");
-    } catch (const boost::system::system_error& e) {
-      threw = true;
-      CHECK(e.code() == atoms::condition::not_found);
-    }
-    CHECK(threw);
-  });
-}
+  TEST_CASE("64 concurrent calls with a cap of 8 open at most 8 connections and all succeed") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.max_connections = 8;
+      atoms::client client{io.get_executor(), opts};
+      auto ids = emu.call_ids();
+      std::atomic<int> ok{0}, done{0};
+      asio::steady_timer all_done(io, asio::steady_timer::time_point::max());
+      for (int i = 0; i < 64; ++i) {
+        client.async_get_call(ids[i % ids.size()], [&, i](atoms::error_code ec, atoms::call_details d) {
+          if (!ec && d.call_id == ids[i % ids.size()]) ++ok;
+          if (++done == 64) all_done.cancel();
+        });
+      }
+      (void)co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
+      CHECK(ok == 64);
+      CHECK(emu.connections_accepted() <= 8);
+      CHECK(emu.connections_accepted() >= 2);
+      CHECK(client.open_connections() <= 8);
+    });
+  }
 
-TEST_CASE("a missing API key fails at the first request without reaching the server") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+  TEST_CASE("the same calls succeed on a multi-threaded io_context") {
+    emulator emu({.threads = 2});
+    asio::thread_pool threads(4);
     auto opts = options_for(emu);
-    opts.api_key.clear();
-    atoms::client client{io.get_executor(), opts};  // constructing is fine
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
-    CHECK(ec == atoms::errc::missing_api_key);
-    CHECK(ec == atoms::condition::unauthenticated);
-    CHECK(ec.message().find("SMALLEST_API_KEY") != std::string::npos);
-    CHECK(emu.connections_accepted() == 0);
-  });
-}
+    opts.max_connections = 6;
+    atoms::client client{threads.get_executor(), opts};
+    auto ids = emu.call_ids();
+    std::vector<std::future<atoms::call_details>> results;
+    for (int i = 0; i < 200; ++i)
+      results.push_back(client.async_get_call(ids[i % ids.size()], asio::use_future));
+    int ok = 0;
+    for (int i = 0; i < 200; ++i) {
+      REQUIRE(results[i].wait_for(30s) == std::future_status::ready);
+      if (results[i].get().call_id == ids[i % ids.size()]) ++ok;
+    }
+    CHECK(ok == 200);
+    CHECK(emu.connections_accepted() <= 6);
+    threads.join();
+  }
 
-TEST_CASE("invalid ids and options are rejected before anything is sent") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    for (std::string id : {"", ".", ".."}) {
+  TEST_CASE("a connection the server closed while idle is replaced transparently") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      auto id = emu.call_ids().front();
+      (void)co_await client.async_get_call(id);
+      emu.close_idle_connections();
+      asio::steady_timer t(io);
+      for (int i = 0; i < 200 && emu.open_connections() != 0; ++i) {
+        t.expires_after(5ms);
+        co_await t.async_wait(asio::use_awaitable);
+      }
       atoms::diagnostics diag;
       auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
-      CHECK(ec == atoms::errc::invalid_argument);
-      CHECK(ec == atoms::condition::invalid_request);
-      CHECK(diag.message.find("call_id") != std::string::npos);
-    }
-    CHECK(emu.connections_accepted() == 0);
-  });
-  asio::io_context io;
-  auto bad = [&](atoms::client_options o) { return atoms::client(io.get_executor(), std::move(o)); };
-  CHECK_THROWS_WITH_AS(bad({.base_url = "ftp://x"}), doctest::Contains("https://"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(bad({.base_url = "not a url"}), doctest::Contains("base_url"), std::invalid_argument);
-  CHECK_THROWS_WITH_AS(bad({.base_url = "https://h/v1?x=1"}), doctest::Contains("query"), std::invalid_argument);
-  CHECK_THROWS_AS(bad({.max_connections = 0}), std::invalid_argument);
-  try {
-    bad({.api_key = "sk-secret-value\r\nX-Injected: 1"});
-    FAIL("a key with CR LF was accepted");
-  } catch (const std::invalid_argument& e) {
-    CHECK(std::string(e.what()).find("sk-secret") == std::string::npos);
-    CHECK(std::string(e.what()).find("api_key") != std::string::npos);
+      CHECK_FALSE(ec);
+      CHECK(d.call_id == id);
+      CHECK(emu.connections_accepted() == 2);
+    });
   }
-}
 
-TEST_CASE("100 sequential calls reuse one connection") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    auto ids = emu.call_ids();
-    for (int i = 0; i < 100; ++i) {
-      atoms::call_details d = co_await client.async_get_call(ids[i % ids.size()]);
-      CHECK(d.call_id == ids[i % ids.size()]);
-    }
-    CHECK(emu.connections_accepted() == 1);
-    CHECK(emu.requests_served() == 100);
-    CHECK(client.open_connections() == 1);
-  });
-}
-
-TEST_CASE("64 concurrent calls with a cap of 8 open at most 8 connections and all succeed") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    auto opts = options_for(emu);
-    opts.max_connections = 8;
-    atoms::client client{io.get_executor(), opts};
-    auto ids = emu.call_ids();
-    std::atomic<int> ok{0}, done{0};
-    asio::steady_timer all_done(io, asio::steady_timer::time_point::max());
-    for (int i = 0; i < 64; ++i) {
-      client.async_get_call(ids[i % ids.size()], [&, i](atoms::error_code ec, atoms::call_details d) {
-        if (!ec && d.call_id == ids[i % ids.size()]) ++ok;
-        if (++done == 64) all_done.cancel();
+  TEST_CASE(
+      "a request whose connection closes before any response byte is sent again, once per stale connection") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      auto id = emu.call_ids().front();
+      (void)co_await client.async_get_call(id);  // one idle, alive connection in the pool
+      std::atomic<int> seen{0};
+      // The server drops the reused connection on the next request without answering.
+      emu.set_interceptor([&](const atoms::testing::recorded_request&) -> std::optional<reply> {
+        if (seen++ == 0) return reply{.act = reply::action::close};
+        return std::nullopt;
       });
-    }
-    (void)co_await all_done.async_wait(asio::as_tuple(asio::use_awaitable));
-    CHECK(ok == 64);
-    CHECK(emu.connections_accepted() <= 8);
-    CHECK(emu.connections_accepted() >= 2);
-    CHECK(client.open_connections() <= 8);
-  });
-}
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
+      CHECK_FALSE(ec);
+      CHECK(diag.attempts == 2);
+      CHECK(seen == 2);
 
-TEST_CASE("the same calls succeed on a multi-threaded io_context") {
-  emulator emu({.threads = 2});
-  asio::thread_pool threads(4);
-  auto opts = options_for(emu);
-  opts.max_connections = 6;
-  atoms::client client{threads.get_executor(), opts};
-  auto ids = emu.call_ids();
-  std::vector<std::future<atoms::call_details>> results;
-  for (int i = 0; i < 200; ++i) results.push_back(client.async_get_call(ids[i % ids.size()], asio::use_future));
-  int ok = 0;
-  for (int i = 0; i < 200; ++i) {
-    REQUIRE(results[i].wait_for(30s) == std::future_status::ready);
-    if (results[i].get().call_id == ids[i % ids.size()]) ++ok;
+      // A fresh connection closed without an answer is not retried: the error surfaces.
+      emu.set_interceptor([&](const atoms::testing::recorded_request&) -> std::optional<reply> {
+        ++seen;
+        return reply{.act = reply::action::close};
+      });
+      emu.close_idle_connections();
+      auto [ec2, d2] = co_await client.async_get_call(id, diag, tuple);
+      CHECK(ec2);
+      CHECK(ec2 == atoms::condition::retryable);
+      CHECK(diag.attempts <= 2);
+    });
   }
-  CHECK(ok == 200);
-  CHECK(emu.connections_accepted() <= 6);
-  threads.join();
-}
 
-TEST_CASE("a connection the server closed while idle is replaced transparently") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    auto id = emu.call_ids().front();
-    (void)co_await client.async_get_call(id);
-    emu.close_idle_connections();
-    asio::steady_timer t(io);
-    for (int i = 0; i < 200 && emu.open_connections() != 0; ++i) {
-      t.expires_after(5ms);
+  TEST_CASE("a server that accepts but never answers hits the request timeout") {
+    emulator emu;
+    emu.set_interceptor([](const atoms::testing::recorded_request&) {
+      return std::optional<reply>(reply{.act = reply::action::stall});
+    });
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.request_timeout = 300ms;
+      atoms::client client{io.get_executor(), opts};
+      auto start = std::chrono::steady_clock::now();
+      atoms::diagnostics diag;
+      auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
+      CHECK(ec == atoms::condition::timeout);
+      CHECK(ec == atoms::condition::retryable);
+      CHECK(diag.attempts == 1);
+      CHECK(std::chrono::steady_clock::now() - start < 10s);
+      CHECK(client.open_connections() == 0);  // a timed-out connection is never pooled
+    });
+  }
+
+  TEST_CASE("terminal cancellation stops a pending call and closes its connection") {
+    emulator emu;
+    emu.set_interceptor([](const atoms::testing::recorded_request&) {
+      return std::optional<reply>(reply{.act = reply::action::stall});
+    });
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+
+      // Through a cancellation slot bound to a callback.
+      asio::cancellation_signal cancel;
+      asio::steady_timer done(io, asio::steady_timer::time_point::max());
+      atoms::error_code got;
+      client.async_get_call(page_call, asio::bind_cancellation_slot(
+                                           cancel.slot(), [&](atoms::error_code ec, atoms::call_details) {
+                                             got = ec;
+                                             done.cancel();
+                                           }));
+      asio::steady_timer t(io);
+      t.expires_after(200ms);
       co_await t.async_wait(asio::use_awaitable);
-    }
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
-    CHECK_FALSE(ec);
-    CHECK(d.call_id == id);
-    CHECK(emu.connections_accepted() == 2);
-  });
-}
+      cancel.emit(asio::cancellation_type::terminal);
+      (void)co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
+      CHECK(got == asio::error::operation_aborted);
+      CHECK(client.open_connections() == 0);
 
-TEST_CASE("a request whose connection closes before any response byte is sent again, once per stale connection") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    auto id = emu.call_ids().front();
-    (void)co_await client.async_get_call(id);  // one idle, alive connection in the pool
-    std::atomic<int> seen{0};
-    // The server drops the reused connection on the next request without answering.
-    emu.set_interceptor([&](const atoms::testing::recorded_request&) -> std::optional<reply> {
-      if (seen++ == 0) return reply{.act = reply::action::close};
+      // The way coroutine code races an operation against a timer.
+      using namespace asio::experimental::awaitable_operators;
+      t.expires_after(200ms);
+      auto first = co_await (client.async_get_call(page_call, asio::use_awaitable) ||
+                             t.async_wait(asio::use_awaitable));
+      CHECK(first.index() == 1);
+      CHECK(client.open_connections() == 0);
+    });
+  }
+
+  TEST_CASE("malformed JSON and wrong types are decode errors naming where") {
+    emulator emu;
+    std::string body;
+    emu.set_interceptor(
+        [&](const atoms::testing::recorded_request&) { return std::optional<reply>(reply{.body = body}); });
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      atoms::diagnostics diag;
+
+      body = R"({"status": true, "data": {"callId": "CALL-1", "transcript": [)";
+      auto [ec1, d1] = co_await client.async_get_call("CALL-1", diag, tuple);
+      CHECK(ec1 == atoms::errc::decode_error);
+      CHECK(diag.message.find("not valid JSON at byte") != std::string::npos);
+
+      body =
+          R"({"status": true, "data": {"callId": "CALL-1", "transcript": [{"role": "agent", "content": 5}]}})";
+      auto [ec2, d2] = co_await client.async_get_call("CALL-1", diag, tuple);
+      CHECK(ec2 == atoms::errc::decode_error);
+      CHECK(diag.message.find("$.data.transcript[0].content") != std::string::npos);
+
+      body = R"(<html><body>502 Bad Gateway</body></html>)";
+      auto [ec3, d3] = co_await client.async_get_call("CALL-1", diag, tuple);
+      CHECK(ec3 == atoms::errc::decode_error);
+      CHECK(diag.body_excerpt.find("502 Bad Gateway") != std::string::npos);
+
+      body = R"({"status": false, "errors": ["Something went wrong"]})";
+      auto [ec4, d4] = co_await client.async_get_call("CALL-1", diag, tuple);
+      CHECK(ec4 == atoms::errc::unexpected_response);
+      CHECK(diag.message == "Something went wrong");
+    });
+  }
+
+  TEST_CASE("an oversized response body is refused, not buffered") {
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.max_response_body = 1024;  // a completed call is several KB
+      atoms::client client{io.get_executor(), opts};
+      auto [ec, d] = co_await client.async_get_call(page_call, tuple);
+      CHECK(ec == boost::beast::http::error::body_limit);
+    });
+  }
+
+  TEST_CASE("an id containing '/', '?' and '%' reaches the server as one path segment") {
+    emulator emu;
+    const std::string id = "CALL-a/b?c=%41#x y";
+    emu.put_call(
+        boost::json::object{{"_id", "66aa00000000000000000001"}, {"callId", id}, {"status", "completed"}});
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      atoms::call_details d = co_await client.async_get_call(id);
+      CHECK(d.call_id == id);
+      CHECK(emu.requests().back().target == "/atoms/v1/conversation/CALL-a%2Fb%3Fc%3D%2541%23x%20y");
+    });
+  }
+
+  TEST_CASE("the key never appears in errors, even when a server echoes it") {
+    emulator emu;
+    const std::string key = emu.api_key();
+    emu.set_interceptor([&](const atoms::testing::recorded_request& r) -> std::optional<reply> {
+      if (r.target.ends_with("echo"))
+        return reply{.status = 400,
+                     .body = R"({"status":false,"errors":["bad header Bearer )" + key + R"("]})"};
+      if (r.target.ends_with("html"))
+        return reply{.status = 500,
+                     .body = "<pre>Authorization: Bearer " + key + "</pre>",
+                     .content_type = "text/html"};
       return std::nullopt;
     });
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
-    CHECK_FALSE(ec);
-    CHECK(diag.attempts == 2);
-    CHECK(seen == 2);
-
-    // A fresh connection closed without an answer is not retried: the error surfaces.
-    emu.set_interceptor([&](const atoms::testing::recorded_request&) -> std::optional<reply> {
-      ++seen;
-      return reply{.act = reply::action::close};
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      for (std::string id : {"echo", "html", "CALL-0000000000000-000000"}) {
+        atoms::diagnostics diag;
+        auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
+        CHECK(ec);
+        CHECK(everything_said(ec, diag).find(key) == std::string::npos);
+      }
     });
-    emu.close_idle_connections();
-    auto [ec2, d2] = co_await client.async_get_call(id, diag, tuple);
-    CHECK(ec2);
-    CHECK(ec2 == atoms::condition::retryable);
-    CHECK(diag.attempts <= 2);
-  });
-}
-
-TEST_CASE("a server that accepts but never answers hits the request timeout") {
-  emulator emu;
-  emu.set_interceptor([](const atoms::testing::recorded_request&) { return std::optional<reply>(reply{.act = reply::action::stall}); });
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    auto opts = options_for(emu);
-    opts.request_timeout = 300ms;
-    atoms::client client{io.get_executor(), opts};
-    auto start = std::chrono::steady_clock::now();
-    atoms::diagnostics diag;
-    auto [ec, d] = co_await client.async_get_call(page_call, diag, tuple);
-    CHECK(ec == atoms::condition::timeout);
-    CHECK(ec == atoms::condition::retryable);
-    CHECK(diag.attempts == 1);
-    CHECK(std::chrono::steady_clock::now() - start < 10s);
-    CHECK(client.open_connections() == 0);  // a timed-out connection is never pooled
-  });
-}
-
-TEST_CASE("terminal cancellation stops a pending call and closes its connection") {
-  emulator emu;
-  emu.set_interceptor([](const atoms::testing::recorded_request&) { return std::optional<reply>(reply{.act = reply::action::stall}); });
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-
-    // Through a cancellation slot bound to a callback.
-    asio::cancellation_signal cancel;
-    asio::steady_timer done(io, asio::steady_timer::time_point::max());
-    atoms::error_code got;
-    client.async_get_call(page_call, asio::bind_cancellation_slot(cancel.slot(), [&](atoms::error_code ec, atoms::call_details) {
-      got = ec;
-      done.cancel();
-    }));
-    asio::steady_timer t(io);
-    t.expires_after(200ms);
-    co_await t.async_wait(asio::use_awaitable);
-    cancel.emit(asio::cancellation_type::terminal);
-    (void)co_await done.async_wait(asio::as_tuple(asio::use_awaitable));
-    CHECK(got == asio::error::operation_aborted);
-    CHECK(client.open_connections() == 0);
-
-    // The way coroutine code races an operation against a timer.
-    using namespace asio::experimental::awaitable_operators;
-    t.expires_after(200ms);
-    auto first = co_await (client.async_get_call(page_call, asio::use_awaitable) || t.async_wait(asio::use_awaitable));
-    CHECK(first.index() == 1);
-    CHECK(client.open_connections() == 0);
-  });
-}
-
-TEST_CASE("malformed JSON and wrong types are decode errors naming where") {
-  emulator emu;
-  std::string body;
-  emu.set_interceptor([&](const atoms::testing::recorded_request&) { return std::optional<reply>(reply{.body = body}); });
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    atoms::diagnostics diag;
-
-    body = R"({"status": true, "data": {"callId": "CALL-1", "transcript": [)";
-    auto [ec1, d1] = co_await client.async_get_call("CALL-1", diag, tuple);
-    CHECK(ec1 == atoms::errc::decode_error);
-    CHECK(diag.message.find("not valid JSON at byte") != std::string::npos);
-
-    body = R"({"status": true, "data": {"callId": "CALL-1", "transcript": [{"role": "agent", "content": 5}]}})";
-    auto [ec2, d2] = co_await client.async_get_call("CALL-1", diag, tuple);
-    CHECK(ec2 == atoms::errc::decode_error);
-    CHECK(diag.message.find("$.data.transcript[0].content") != std::string::npos);
-
-    body = R"(<html><body>502 Bad Gateway</body></html>)";
-    auto [ec3, d3] = co_await client.async_get_call("CALL-1", diag, tuple);
-    CHECK(ec3 == atoms::errc::decode_error);
-    CHECK(diag.body_excerpt.find("502 Bad Gateway") != std::string::npos);
-
-    body = R"({"status": false, "errors": ["Something went wrong"]})";
-    auto [ec4, d4] = co_await client.async_get_call("CALL-1", diag, tuple);
-    CHECK(ec4 == atoms::errc::unexpected_response);
-    CHECK(diag.message == "Something went wrong");
-  });
-}
-
-TEST_CASE("an oversized response body is refused, not buffered") {
-  emulator emu;
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    auto opts = options_for(emu);
-    opts.max_response_body = 1024;  // a completed call is several KB
-    atoms::client client{io.get_executor(), opts};
-    auto [ec, d] = co_await client.async_get_call(page_call, tuple);
-    CHECK(ec == boost::beast::http::error::body_limit);
-  });
-}
-
-TEST_CASE("an id containing '/', '?' and '%' reaches the server as one path segment") {
-  emulator emu;
-  const std::string id = "CALL-a/b?c=%41#x y";
-  emu.put_call(boost::json::object{{"_id", "66aa00000000000000000001"}, {"callId", id}, {"status", "completed"}});
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    atoms::call_details d = co_await client.async_get_call(id);
-    CHECK(d.call_id == id);
-    CHECK(emu.requests().back().target == "/atoms/v1/conversation/CALL-a%2Fb%3Fc%3D%2541%23x%20y");
-  });
-}
-
-TEST_CASE("the key never appears in errors, even when a server echoes it") {
-  emulator emu;
-  const std::string key = emu.api_key();
-  emu.set_interceptor([&](const atoms::testing::recorded_request& r) -> std::optional<reply> {
-    if (r.target.ends_with("echo")) return reply{.status = 400, .body = R"({"status":false,"errors":["bad header Bearer )" + key + R"("]})"};
-    if (r.target.ends_with("html")) return reply{.status = 500, .body = "<pre>Authorization: Bearer " + key + "</pre>", .content_type = "text/html"};
-    return std::nullopt;
-  });
-  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), options_for(emu)};
-    for (std::string id : {"echo", "html", "CALL-0000000000000-000000"}) {
-      atoms::diagnostics diag;
-      auto [ec, d] = co_await client.async_get_call(id, diag, tuple);
-      CHECK(ec);
-      CHECK(everything_said(ec, diag).find(key) == std::string::npos);
-    }
-  });
-}
-
-TEST_CASE("callback and use_future tokens give the same results; no handler runs inline") {
-  emulator emu;
-  asio::io_context io;
-  atoms::client client{io.get_executor(), options_for(emu)};
-  bool called = false;
-  atoms::error_code got;
-  atoms::call_details details;
-  client.async_get_call(page_call, [&](atoms::error_code ec, atoms::call_details d) {
-    called = true;
-    got = ec;
-    details = std::move(d);
-  });
-  atoms::diagnostics diag;
-  bool called404 = false;
-  client.async_get_call("CALL-0000000000000-000000", diag, [&](atoms::error_code ec, atoms::call_details) {
-    called404 = true;
-    CHECK(ec == atoms::condition::not_found);
-  });
-  bool invalid_called = false;
-  client.async_get_call("", [&](atoms::error_code ec, atoms::call_details) {
-    invalid_called = true;
-    CHECK(ec == atoms::errc::invalid_argument);
-  });
-  CHECK_FALSE(called);          // nothing completes inside the initiating call,
-  CHECK_FALSE(invalid_called);  // not even an argument error
-  io.run_for(20s);
-  CHECK(called);
-  CHECK(called404);
-  CHECK(invalid_called);
-  CHECK_FALSE(got);
-  CHECK(details.call_id == page_call);
-  CHECK(diag.message == "Conversation log not found");
-
-  io.restart();
-  std::thread runner([&] {
-    auto guard = asio::make_work_guard(io);
-    io.run_for(20s);
-  });
-  auto f = client.async_get_call(page_call, asio::use_future);
-  CHECK(f.get().call_id == page_call);
-  auto f404 = client.async_get_call("CALL-0000000000000-000000", asio::use_future);
-  try {
-    (void)f404.get();
-    FAIL("use_future did not throw");
-  } catch (const boost::system::system_error& e) {
-    CHECK(e.code() == atoms::condition::not_found);
   }
-  io.stop();
-  runner.join();
-}
 
-TEST_CASE("the client may be destroyed while its operations run") {
-  emulator emu;
-  asio::io_context io;
-  bool called = false;
-  {
+  TEST_CASE("callback and use_future tokens give the same results; no handler runs inline") {
+    emulator emu;
+    asio::io_context io;
     atoms::client client{io.get_executor(), options_for(emu)};
+    bool called = false;
+    atoms::error_code got;
+    atoms::call_details details;
     client.async_get_call(page_call, [&](atoms::error_code ec, atoms::call_details d) {
       called = true;
-      CHECK_FALSE(ec);
-      CHECK(d.call_id == page_call);
+      got = ec;
+      details = std::move(d);
     });
-  }
-  io.run_for(20s);
-  CHECK(called);
-}
+    atoms::diagnostics diag;
+    bool called404 = false;
+    client.async_get_call("CALL-0000000000000-000000", diag, [&](atoms::error_code ec, atoms::call_details) {
+      called404 = true;
+      CHECK(ec == atoms::condition::not_found);
+    });
+    bool invalid_called = false;
+    client.async_get_call("", [&](atoms::error_code ec, atoms::call_details) {
+      invalid_called = true;
+      CHECK(ec == atoms::errc::invalid_argument);
+    });
+    CHECK_FALSE(called);          // nothing completes inside the initiating call,
+    CHECK_FALSE(invalid_called);  // not even an argument error
+    io.run_for(20s);
+    CHECK(called);
+    CHECK(called404);
+    CHECK(invalid_called);
+    CHECK_FALSE(got);
+    CHECK(details.call_id == page_call);
+    CHECK(diag.message == "Conversation log not found");
 
-} // TEST_SUITE
+    io.restart();
+    std::thread runner([&] {
+      auto guard = asio::make_work_guard(io);
+      io.run_for(20s);
+    });
+    auto f = client.async_get_call(page_call, asio::use_future);
+    CHECK(f.get().call_id == page_call);
+    auto f404 = client.async_get_call("CALL-0000000000000-000000", asio::use_future);
+    try {
+      (void)f404.get();
+      FAIL("use_future did not throw");
+    } catch (const boost::system::system_error& e) {
+      CHECK(e.code() == atoms::condition::not_found);
+    }
+    io.stop();
+    runner.join();
+  }
+
+  TEST_CASE("the client may be destroyed while its operations run") {
+    emulator emu;
+    asio::io_context io;
+    bool called = false;
+    {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      client.async_get_call(page_call, [&](atoms::error_code ec, atoms::call_details d) {
+        called = true;
+        CHECK_FALSE(ec);
+        CHECK(d.call_id == page_call);
+      });
+    }
+    io.run_for(20s);
+    CHECK(called);
+  }
+
+}  // TEST_SUITE

@@ -21,8 +21,8 @@
 #include <cstdint>
 #include <sstream>
 #include <string>
-#include <type_traits>
 #include <string_view>
+#include <type_traits>
 #include <variant>
 
 namespace {
@@ -38,29 +38,26 @@ using atoms::speaker_role;
 using atoms::timestamp;
 using atoms::detail::json_decode_error;
 
-timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0)
-{
-    using namespace std::chrono;
-    return timestamp{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s} +
-           milliseconds{ms};
+timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
+  using namespace std::chrono;
+  return timestamp{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s} +
+         milliseconds{ms};
 }
 
 // Decodes the `data` of a `GET /conversation/{id}` response, as the client does.
-call_details decode_call(std::string_view response)
-{
-    auto const jv = boost::json::parse(response);
-    return atoms::detail::decode_json<call_details>(jv.at("data"), "$.data");
+call_details decode_call(std::string_view response) {
+  auto const jv = boost::json::parse(response);
+  return atoms::detail::decode_json<call_details>(jv.at("data"), "$.data");
 }
 
 // The what() of decoding `response`, or "(no error)".
-std::string decode_error(std::string_view response)
-{
-    try {
-        (void)decode_call(response);
-    } catch (json_decode_error const& e) {
-        return e.what();
-    }
-    return "(no error)";
+std::string decode_error(std::string_view response) {
+  try {
+    (void)decode_call(response);
+  } catch (json_decode_error const& e) {
+    return e.what();
+  }
+  return "(no error)";
 }
 
 // A full call as the OpenAPI document describes it, plus what the service sends beyond it:
@@ -150,15 +147,12 @@ constexpr char const* full_call = R"json({
   }
 })json";
 
-} // namespace
+}  // namespace
 
-TEST_SUITE("models")
-{
+TEST_SUITE("models") {
+  // ---- time ---------------------------------------------------------------------------------
 
-// ---- time ---------------------------------------------------------------------------------
-
-TEST_CASE("parse_iso8601 reads the service's time stamps and the ISO-8601 variants")
-{
+  TEST_CASE("parse_iso8601 reads the service's time stamps and the ISO-8601 variants") {
     using atoms::parse_iso8601;
     CHECK(parse_iso8601("2026-07-28T15:46:12.472Z") == utc(2026, 7, 28, 15, 46, 12, 472));
     CHECK(parse_iso8601("2026-07-28T15:46:12Z") == utc(2026, 7, 28, 15, 46, 12));
@@ -189,10 +183,9 @@ TEST_CASE("parse_iso8601 reads the service's time stamps and the ISO-8601 varian
     CHECK(parse_iso8601("1969-12-31T23:59:59.999Z") == timestamp{std::chrono::milliseconds{-1}});
     CHECK(parse_iso8601("0000-01-01T00:00:00Z") == utc(0, 1, 1));
     CHECK(parse_iso8601("9999-12-31T23:59:59.999Z") == utc(9999, 12, 31, 23, 59, 59, 999));
-}
+  }
 
-TEST_CASE("parse_iso8601 rejects what is not a valid time stamp")
-{
+  TEST_CASE("parse_iso8601 rejects what is not a valid time stamp") {
     using atoms::parse_iso8601;
     char const* const invalid[] = {
         "",
@@ -201,25 +194,25 @@ TEST_CASE("parse_iso8601 rejects what is not a valid time stamp")
         "2026-7-28",
         "26-07-28",
         "2026/07/28",
-        "2026-02-30",                  // 30 February
-        "2025-02-29",                  // not a leap year
-        "1900-02-29",                  // not a leap year either
+        "2026-02-30",  // 30 February
+        "2025-02-29",  // not a leap year
+        "1900-02-29",  // not a leap year either
         "2026-04-31",
         "2026-13-01",
         "2026-00-10",
         "2026-07-00",
         "2026-07-32",
-        "2026-07-28T24:00:01Z",        // past the end of the day
+        "2026-07-28T24:00:01Z",  // past the end of the day
         "2026-07-28T24:01:00Z",
         "2026-07-28T24:00:00.001Z",
         "2026-07-28T25:00:00Z",
         "2026-07-28T15:60:00Z",
-        "2026-07-28T15:46:60Z",        // leap seconds are not representable
-        "2026-07-28T15:46Z",           // seconds are required
+        "2026-07-28T15:46:60Z",  // leap seconds are not representable
+        "2026-07-28T15:46Z",     // seconds are required
         "2026-07-28T15:46:1Z",
-        "2026-07-28T15:46:12.Z",       // a fraction needs a digit
+        "2026-07-28T15:46:12.Z",  // a fraction needs a digit
         "2026-07-28T15:46:12,472Z",
-        "2026-07-28T15:46:12+05",      // offsets need minutes
+        "2026-07-28T15:46:12+05",  // offsets need minutes
         "2026-07-28T15:46:12+5:30",
         "2026-07-28T15:46:12+05:3",
         "2026-07-28T15:46:12+24:00",
@@ -227,9 +220,9 @@ TEST_CASE("parse_iso8601 rejects what is not a valid time stamp")
         "2026-07-28T15:46:12+05:30Z",
         "2026-07-28T15:46:12ZZ",
         "2026-07-28T15:46:12Zjunk",
-        "2026-07-28T15:46:12.472Z ",   // trailing space
-        " 2026-07-28T15:46:12Z",       // leading space
-        "2026-07-28Z",                 // a zone needs a time
+        "2026-07-28T15:46:12.472Z ",  // trailing space
+        " 2026-07-28T15:46:12Z",      // leading space
+        "2026-07-28Z",                // a zone needs a time
         "2026-07-28X15:46:12Z",
         "2026-07-28T",
         "-2026-07-28",
@@ -238,13 +231,12 @@ TEST_CASE("parse_iso8601 rejects what is not a valid time stamp")
         "a026-07-28",
     };
     for (char const* s : invalid) {
-        CAPTURE(s);
-        CHECK_FALSE(parse_iso8601(s).has_value());
+      CAPTURE(s);
+      CHECK_FALSE(parse_iso8601(s).has_value());
     }
-}
+  }
 
-TEST_CASE("format_iso8601 writes the service's form and round-trips")
-{
+  TEST_CASE("format_iso8601 writes the service's form and round-trips") {
     using atoms::format_iso8601;
     using atoms::parse_iso8601;
     CHECK(format_iso8601(utc(2026, 7, 28, 15, 46, 12, 472)) == "2026-07-28T15:46:12.472Z");
@@ -255,25 +247,24 @@ TEST_CASE("format_iso8601 writes the service's form and round-trips")
 
     for (char const* s : {"2026-07-28T15:46:12.472Z", "2024-02-29T23:59:59.999Z", "1970-01-01T00:00:00.000Z",
                           "1901-12-13T20:45:52.001Z", "2999-06-15T12:00:00.500Z"}) {
-        CAPTURE(s);
-        auto const t = parse_iso8601(s);
-        REQUIRE(t);
-        CHECK(format_iso8601(*t) == s);
+      CAPTURE(s);
+      auto const t = parse_iso8601(s);
+      REQUIRE(t);
+      CHECK(format_iso8601(*t) == s);
     }
     for (std::int64_t ms : {std::int64_t{0}, std::int64_t{1785253572472}, std::int64_t{-86400001},
                             std::int64_t{253402300799999}, std::int64_t{-62167219200000}}) {
-        CAPTURE(ms);
-        timestamp const t{std::chrono::milliseconds{ms}};
-        CHECK(parse_iso8601(format_iso8601(t)) == t);
+      CAPTURE(ms);
+      timestamp const t{std::chrono::milliseconds{ms}};
+      CHECK(parse_iso8601(format_iso8601(t)) == t);
     }
     // Other spellings come back in the canonical one.
     CHECK(format_iso8601(*parse_iso8601("2026-07-28 21:16:12.4729+05:30")) == "2026-07-28T15:46:12.472Z");
-}
+  }
 
-// ---- open_enum and the enumerations -------------------------------------------------------------
+  // ---- open_enum and the enumerations -------------------------------------------------------------
 
-TEST_CASE("open_enum compares with its enum and keeps an unknown spelling")
-{
+  TEST_CASE("open_enum compares with its enum and keeps an unknown spelling") {
     auto const completed = atoms::open_enum<call_status>::parse("completed");
     CHECK(completed == call_status::completed);
     CHECK(call_status::completed == completed);
@@ -296,7 +287,8 @@ TEST_CASE("open_enum compares with its enum and keeps an unknown spelling")
     CHECK(atoms::open_enum<call_type>::parse("telephonyOutbound") == call_type::telephony_outbound);
     CHECK(atoms::open_enum<metric_type>::parse("ENUM") == metric_type::enumeration);
     CHECK(atoms::open_enum<metric_type>::parse("boolean") == metric_type::boolean);
-    CHECK(atoms::open_enum<call_status>::parse("IN_QUEUE") == atoms::open_enum<call_status>::parse("in_queue"));
+    CHECK(atoms::open_enum<call_status>::parse("IN_QUEUE") ==
+          atoms::open_enum<call_status>::parse("in_queue"));
     CHECK(atoms::open_enum<call_status>::parse("") == call_status::unknown);
     CHECK(atoms::open_enum<call_status>::parse("complete") == call_status::unknown);
     CHECK(atoms::open_enum<call_status>::parse("completed_") == call_status::completed);
@@ -316,10 +308,9 @@ TEST_CASE("open_enum compares with its enum and keeps an unknown spelling")
     std::ostringstream os;
     os << voicemail << ' ' << made;
     CHECK(os.str() == "voicemail webcall");
-}
+  }
 
-TEST_CASE("to_string gives the service's spelling")
-{
+  TEST_CASE("to_string gives the service's spelling") {
     CHECK(atoms::to_string(call_status::unknown) == "unknown");
     CHECK(atoms::to_string(call_status::in_progress) == "in_progress");
     CHECK(atoms::to_string(call_status::no_answer) == "no_answer");
@@ -335,15 +326,14 @@ TEST_CASE("to_string gives the service's spelling")
     CHECK(atoms::to_string(metric_type::unknown) == "unknown");
     // Every spelling parses back to its enumerator.
     for (int i = 1; i <= static_cast<int>(call_status::cancelled); ++i) {
-        auto const s = static_cast<call_status>(i);
-        CHECK(atoms::parse_enum<call_status>(atoms::to_string(s)) == s);
+      auto const s = static_cast<call_status>(i);
+      CHECK(atoms::parse_enum<call_status>(atoms::to_string(s)) == s);
     }
-}
+  }
 
-// ---- the decoding toolkit -----------------------------------------------------------------------
+  // ---- the decoding toolkit -----------------------------------------------------------------------
 
-TEST_CASE("json readers accept integers written as 120.0 and reject lies")
-{
+  TEST_CASE("json readers accept integers written as 120.0 and reject lies") {
     namespace d = atoms::detail;
     using boost::json::parse;
     CHECK(d::decode_json<std::int64_t>(parse("120")) == 120);
@@ -357,7 +347,8 @@ TEST_CASE("json readers accept integers written as 120.0 and reject lies")
     CHECK(d::decode_json<std::string>(parse(R"("x")")) == "x");
     CHECK(d::decode_json<std::optional<double>>(parse("null")) == std::nullopt);
     CHECK(d::decode_json<std::optional<double>>(parse("3")) == 3.0);
-    CHECK(d::decode_json<std::vector<std::int64_t>>(parse("[1, 2.0, 3]")) == std::vector<std::int64_t>{1, 2, 3});
+    CHECK(d::decode_json<std::vector<std::int64_t>>(parse("[1, 2.0, 3]")) ==
+          std::vector<std::int64_t>{1, 2, 3});
 
     CHECK_THROWS_WITH_AS(d::decode_json<std::int64_t>(parse("120.5")), "$: expected an integer, got 120.5",
                          json_decode_error);
@@ -365,24 +356,23 @@ TEST_CASE("json readers accept integers written as 120.0 and reject lies")
                          "$: integer out of range: 18446744073709551615", json_decode_error);
     CHECK_THROWS_WITH_AS(d::decode_json<std::int64_t>(parse("1e19")), doctest::Contains("out of range"),
                          json_decode_error);
-    CHECK_THROWS_WITH_AS(d::decode_json<std::int64_t>(parse(R"("120")")), "$: expected an integer, got a string",
-                         json_decode_error);
+    CHECK_THROWS_WITH_AS(d::decode_json<std::int64_t>(parse(R"("120")")),
+                         "$: expected an integer, got a string", json_decode_error);
     CHECK_THROWS_WITH_AS(d::decode_json<double>(parse("true")), "$: expected a number, got a boolean",
                          json_decode_error);
     CHECK_THROWS_WITH_AS(d::decode_json<bool>(parse("1")), "$: expected a boolean, got a number",
                          json_decode_error);
     CHECK_THROWS_WITH_AS(d::decode_json<std::string>(parse("null")), "$: expected a string, got null",
                          json_decode_error);
-    CHECK_THROWS_WITH_AS(d::decode_json<std::vector<double>>(parse("{}")), "$: expected an array, got an object",
-                         json_decode_error);
+    CHECK_THROWS_WITH_AS(d::decode_json<std::vector<double>>(parse("{}")),
+                         "$: expected an array, got an object", json_decode_error);
     CHECK_THROWS_WITH_AS(d::decode_json<std::vector<std::vector<double>>>(parse(R"([[1], [2, "3"]])"), "$.x"),
                          "$.x[1][1]: expected a number, got a string", json_decode_error);
-    CHECK_THROWS_WITH_AS(d::decode_json<boost::json::object>(parse("[]")), "$: expected an object, got an array",
-                         json_decode_error);
-}
+    CHECK_THROWS_WITH_AS(d::decode_json<boost::json::object>(parse("[]")),
+                         "$: expected an object, got an array", json_decode_error);
+  }
 
-TEST_CASE("json_decode_error carries the path and the problem apart")
-{
+  TEST_CASE("json_decode_error carries the path and the problem apart") {
     json_decode_error e("expected a number, got a string");
     e.prepend_key("confidence");
     e.prepend_index(1);
@@ -392,14 +382,14 @@ TEST_CASE("json_decode_error carries the path and the problem apart")
     CHECK(e.path() == R"($["a\"b"]["needs follow-up"].dispositionMetrics[1].confidence)");
     CHECK(e.problem() == "expected a number, got a string");
     e.set_root("$.data");
-    CHECK(std::string(e.what()) ==
-          R"($.data["a\"b"]["needs follow-up"].dispositionMetrics[1].confidence: expected a number, got a string)");
-}
+    CHECK(
+        std::string(e.what()) ==
+        R"($.data["a\"b"]["needs follow-up"].dispositionMetrics[1].confidence: expected a number, got a string)");
+  }
 
-// ---- metric values ------------------------------------------------------------------------------
+  // ---- metric values ------------------------------------------------------------------------------
 
-TEST_CASE("metric_value accessors")
-{
+  TEST_CASE("metric_value accessors") {
     metric_value const null;
     CHECK(null.is_null());
     CHECK(null.kind() == metric_value_kind::null);
@@ -483,10 +473,9 @@ TEST_CASE("metric_value accessors")
     CHECK(metric_value{"2026-07-29"}.as_datetime() == utc(2026, 7, 29));
     CHECK_FALSE(metric_value{"tomorrow at noon"}.as_datetime());
     CHECK_FALSE(metric_value{1785253572472}.as_datetime());
-}
+  }
 
-TEST_CASE("metric values decode as string, number, boolean and null")
-{
+  TEST_CASE("metric values decode as string, number, boolean and null") {
     auto const jv = boost::json::parse(R"([ "yes", 3, 3.0, 0.75, true, false, null, -12 ])");
     auto const v = atoms::detail::decode_json<std::vector<metric_value>>(jv);
     REQUIRE(v.size() == 8);
@@ -500,14 +489,15 @@ TEST_CASE("metric values decode as string, number, boolean and null")
     CHECK(v[6].is_null());
     CHECK(v[7].as_integer() == -12);
     CHECK(boost::json::value_to<metric_value>(boost::json::parse(R"("John")")).to_string() == "John");
-    CHECK_THROWS_WITH_AS(atoms::detail::decode_json<std::vector<metric_value>>(boost::json::parse(R"([1, ["a"]])")),
-                         "$[1]: expected a string, a number, a boolean or null, got an array", json_decode_error);
+    CHECK_THROWS_WITH_AS(
+        atoms::detail::decode_json<std::vector<metric_value>>(boost::json::parse(R"([1, ["a"]])")),
+        "$[1]: expected a string, a number, a boolean or null, got an array", json_decode_error);
     CHECK_THROWS_WITH_AS(boost::json::value_to<metric_value>(boost::json::parse("{}")),
-                         "$: expected a string, a number, a boolean or null, got an object", json_decode_error);
-}
+                         "$: expected a string, a number, a boolean or null, got an object",
+                         json_decode_error);
+  }
 
-TEST_CASE("disposition metrics: typed values by declared type, flat and nested")
-{
+  TEST_CASE("disposition metrics: typed values by declared type, flat and nested") {
     // The service's flat spelling (WebhookEventAnalyticsMetric) and the page's nested one.
     auto const jv = boost::json::parse(R"json([
       {"identifier": "user_interested", "value": "yes", "confidence": 1, "reasoning": "The user explicitly stated 'I am interested'.",
@@ -584,10 +574,9 @@ TEST_CASE("disposition metrics: typed values by declared type, flat and nested")
 
     CHECK(ms[18].value.is_null());
     CHECK(std::holds_alternative<std::monostate>(ms[18].typed()));
-}
+  }
 
-TEST_CASE("disposition metrics keep what they do not know")
-{
+  TEST_CASE("disposition metrics keep what they do not know") {
     auto const m = boost::json::value_to<atoms::disposition_metric>(boost::json::parse(R"json(
       {"identifier": "plan", "value": "gold", "dispositionValues": {"type": "ENUM", "choices": ["gold", "silver"]},
        "evaluatedBy": "reasoning-model"}
@@ -606,12 +595,11 @@ TEST_CASE("disposition metrics keep what they do not know")
     CHECK_THROWS_WITH_AS(boost::json::value_to<atoms::disposition_metric>(
                              boost::json::parse(R"({"identifier": "x", "choices": ["a", 1]})")),
                          "$.choices[1]: expected a string, got a number", json_decode_error);
-}
+  }
 
-// ---- call details -------------------------------------------------------------------------------
+  // ---- call details -------------------------------------------------------------------------------
 
-TEST_CASE("a full call as the document shows it, and the extras the service sends")
-{
+  TEST_CASE("a full call as the document shows it, and the extras the service sends") {
     call_details const d = decode_call(full_call);
 
     CHECK(d.id == "60d0fe4f5311236168a109ca");
@@ -634,7 +622,8 @@ TEST_CASE("a full call as the document shows it, and the extras the service send
 
     REQUIRE(d.transcript.size() == 4);
     CHECK(d.transcript[0].role == speaker_role::agent);
-    CHECK(d.transcript[0].content == "Hi, this is Nisha from Smallest. Do you have a minute to talk about our AI products?");
+    CHECK(d.transcript[0].content ==
+          "Hi, this is Nisha from Smallest. Do you have a minute to talk about our AI products?");
     CHECK(d.transcript[0].timestamp == utc(2026, 7, 28, 15, 46, 12, 472));
     CHECK(d.transcript[1].role == speaker_role::user);
     CHECK(d.transcript[1].content == "Sure, I am interested.");
@@ -654,8 +643,9 @@ TEST_CASE("a full call as the document shows it, and the extras the service send
 
     REQUIRE(d.post_call_analytics);
     auto const& pca = *d.post_call_analytics;
-    CHECK(pca.summary == "The call involved an agent reaching out to discuss AI products. The user expressed "
-                         "interest and provided their name.");
+    CHECK(pca.summary ==
+          "The call involved an agent reaching out to discuss AI products. The user expressed "
+          "interest and provided their name.");
     REQUIRE(pca.disposition_metrics.size() == 2);
     CHECK(pca.disposition_metrics[1].reasoning == "The user provided their name directly.");
     CHECK(pca.extra.at("successMetrics").as_array().empty());
@@ -695,34 +685,35 @@ TEST_CASE("a full call as the document shows it, and the extras the service send
     CHECK(d.extra.size() == 3);
     CHECK(d.extra.at("disconnectDetails") == boost::json::parse(R"({"initiator": "user", "sipCode": 200})"));
     CHECK(d.extra.at("usage") == boost::json::parse(R"({"llmTokens": 1234, "ttsCharacters": 560})"));
-    CHECK(d.extra.at("costBreakdown") == boost::json::parse(R"({"telephony": 1.25, "llm": 0.5, "tts": 1.0})"));
+    CHECK(d.extra.at("costBreakdown") ==
+          boost::json::parse(R"({"telephony": 1.25, "llm": 0.5, "tts": 1.0})"));
 
     // value_to works the same as decode_json.
     auto const jv = boost::json::parse(full_call);
     auto const same = boost::json::value_to<call_details>(jv.at("data"));
     CHECK(same.call_id == d.call_id);
     CHECK(same.transcript.size() == 4);
-}
+  }
 
-TEST_CASE("the product page's example output")
-{
+  TEST_CASE("the product page's example output") {
     // What post-call-analytics.txt prints for its sales call, from the service's JSON.
     call_details const d = decode_call(full_call);
     REQUIRE(d.post_call_analytics);
     std::string out = "Summary: " + d.post_call_analytics->summary.value_or("") + "\n";
     for (auto const& m : d.post_call_analytics->disposition_metrics) {
-        out += m.identifier + ": " + m.value.to_string() + "\n";
-        out += "  Confidence: " + metric_value(m.confidence.value_or(0)).to_string() + "\n";
-        out += "  Reasoning: " + m.reasoning.value_or("") + "\n";
+      out += m.identifier + ": " + m.value.to_string() + "\n";
+      out += "  Confidence: " + metric_value(m.confidence.value_or(0)).to_string() + "\n";
+      out += "  Reasoning: " + m.reasoning.value_or("") + "\n";
     }
-    CHECK(out == "Summary: The call involved an agent reaching out to discuss AI products. The user expressed "
-                 "interest and provided their name.\n"
-                 "user_interested: yes\n"
-                 "  Confidence: 1\n"
-                 "  Reasoning: The user explicitly stated 'I am interested'.\n"
-                 "user_name: John\n"
-                 "  Confidence: 1\n"
-                 "  Reasoning: The user provided their name directly.\n");
+    CHECK(out ==
+          "Summary: The call involved an agent reaching out to discuss AI products. The user expressed "
+          "interest and provided their name.\n"
+          "user_interested: yes\n"
+          "  Confidence: 1\n"
+          "  Reasoning: The user explicitly stated 'I am interested'.\n"
+          "user_name: John\n"
+          "  Confidence: 1\n"
+          "  Reasoning: The user provided their name directly.\n");
 
     auto const* interested = d.post_call_analytics->find("user_interested");
     REQUIRE(interested);
@@ -730,11 +721,11 @@ TEST_CASE("the product page's example output")
     using typed = atoms::disposition_metric::typed_value;
     CHECK(interested->typed() == typed{std::string("yes")});
     CHECK(d.post_call_analytics->find("user_name")->typed() == typed{std::string("John")});
-}
+  }
 
-TEST_CASE("a minimal call: everything but callId may be missing")
-{
-    call_details const d = decode_call(R"({"status": true, "data": {"callId": "CALL-1768842587790-69eb58"}})");
+  TEST_CASE("a minimal call: everything but callId may be missing") {
+    call_details const d =
+        decode_call(R"({"status": true, "data": {"callId": "CALL-1768842587790-69eb58"}})");
     CHECK(d.call_id == "CALL-1768842587790-69eb58");
     CHECK(d.id.empty());
     CHECK_FALSE(d.agent);
@@ -750,10 +741,9 @@ TEST_CASE("a minimal call: everything but callId may be missing")
     CHECK_FALSE(d.turn_latency_metrics);
     CHECK_FALSE(d.created_at);
     CHECK(d.extra.empty());
-}
+  }
 
-TEST_CASE("null means nothing, for every kind of member")
-{
+  TEST_CASE("null means nothing, for every kind of member") {
     call_details const d = decode_call(R"json({"status": true, "data": {
       "_id": null, "callId": "CALL-1768842587790-69eb58", "agent": null, "status": null, "duration": null,
       "recordingUrl": null, "recordingDualUrl": null, "from": null, "to": null, "type": null, "transcript": null,
@@ -798,10 +788,9 @@ TEST_CASE("null means nothing, for every kind of member")
     CHECK_FALSE(inner.voice_config_used->model);
     REQUIRE(inner.agent);
     CHECK(inner.agent->id.empty());
-}
+  }
 
-TEST_CASE("integers written as 120.0")
-{
+  TEST_CASE("integers written as 120.0") {
     call_details const d = decode_call(R"json({"data": {"callId": "C", "duration": 120.0, "callCost": 3,
       "turnLatencyMetrics": {"turns": 6.0, "latencies": [700.0, 650]},
       "postCallAnalytics": {"dispositionMetrics": [
@@ -815,10 +804,9 @@ TEST_CASE("integers written as 120.0")
     CHECK(m.value.to_string() == "4");
     CHECK(m.typed() == atoms::disposition_metric::typed_value{std::int64_t{4}});
     CHECK(m.confidence == 1.0);
-}
+  }
 
-TEST_CASE("transcript time stamps as ISO strings and as numbers")
-{
+  TEST_CASE("transcript time stamps as ISO strings and as numbers") {
     call_details const d = decode_call(R"json({"data": {"callId": "C", "transcript": [
       {"role": "agent", "content": "Hello", "timestamp": "2026-07-28T15:46:12.472Z"},
       {"role": "user", "content": "Hi", "timestamp": 1785253572472},
@@ -836,25 +824,28 @@ TEST_CASE("transcript time stamps as ISO strings and as numbers")
     CHECK(d.transcript[2].timestamp == utc(2026, 7, 28, 15, 46, 12));       // seconds
     CHECK(d.transcript[3].timestamp == utc(2026, 7, 28, 15, 46, 12, 472));  // seconds with a fraction
     CHECK(d.transcript[4].timestamp == utc(2026, 7, 28, 15, 46, 12, 472));
-    CHECK_FALSE(d.transcript[5].timestamp);                                  // "" is absent
+    CHECK_FALSE(d.transcript[5].timestamp);  // "" is absent
     CHECK_FALSE(d.transcript[6].timestamp);
     CHECK(d.transcript[7].timestamp == timestamp{std::chrono::milliseconds{100000000000}});
     CHECK(d.transcript[8].timestamp == timestamp{std::chrono::seconds{99999999999}});
 
-    CHECK(decode_error(R"({"data": {"callId": "C", "transcript": [{"role": "user", "timestamp": "yesterday"}]}})") ==
+    CHECK(decode_error(
+              R"({"data": {"callId": "C", "transcript": [{"role": "user", "timestamp": "yesterday"}]}})") ==
           R"($.data.transcript[0].timestamp: expected an ISO-8601 time stamp, got "yesterday")");
-    CHECK(decode_error(R"({"data": {"callId": "C", "transcript": [{"role": "user", "timestamp": 1e300}]}})") ==
-          "$.data.transcript[0].timestamp: time stamp out of range: 1.0000000000000001e+300");
+    CHECK(
+        decode_error(R"({"data": {"callId": "C", "transcript": [{"role": "user", "timestamp": 1e300}]}})") ==
+        "$.data.transcript[0].timestamp: time stamp out of range: 1.0000000000000001e+300");
     CHECK(decode_error(R"({"data": {"callId": "C", "transcript": [{"role": "user", "timestamp": true}]}})") ==
           "$.data.transcript[0].timestamp: expected a time stamp (a string or a number), got a boolean");
-    CHECK(decode_error(R"({"data": {"callId": "C", "updatedAt": "the day after the day after the day after tomorrow"}})") ==
-          R"($.data.updatedAt: expected an ISO-8601 time stamp, got "the day after the day after the day afte"...)");
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "updatedAt": "the day after the day after the day after tomorrow"}})") ==
+        R"($.data.updatedAt: expected an ISO-8601 time stamp, got "the day after the day after the day afte"...)");
     CHECK(decode_error(R"({"data": {"callId": "C", "createdAt": "2026-02-30T00:00:00Z"}})") ==
           R"($.data.createdAt: expected an ISO-8601 time stamp, got "2026-02-30T00:00:00Z")");
-}
+  }
 
-TEST_CASE("a status, type or role the service adds later keeps its raw string")
-{
+  TEST_CASE("a status, type or role the service adds later keeps its raw string") {
     call_details const d = decode_call(R"json({"data": {"callId": "C", "status": "voicemail_detected",
       "type": "sip_trunk", "transcript": [{"role": "system", "content": "call transferred"}]}})json");
     CHECK(d.status == call_status::unknown);
@@ -867,14 +858,14 @@ TEST_CASE("a status, type or role the service adds later keeps its raw string")
 
     // Statuses from the product page and other endpoints' spellings.
     CHECK(decode_call(R"({"data": {"callId": "C", "status": "busy"}})").status == call_status::busy);
-    CHECK(decode_call(R"({"data": {"callId": "C", "status": "no_answer"}})").status == call_status::no_answer);
+    CHECK(decode_call(R"({"data": {"callId": "C", "status": "no_answer"}})").status ==
+          call_status::no_answer);
     CHECK(decode_call(R"({"data": {"callId": "C", "status": "IN_QUEUE"}})").status == call_status::in_queue);
     CHECK(decode_call(R"({"data": {"callId": "C", "type": "chat"}})").type == call_type::chat);
     CHECK(decode_call(R"({"data": {"callId": "C", "type": "webcall"}})").type == call_type::webcall);
-}
+  }
 
-TEST_CASE("agent as an object or as a bare id")
-{
+  TEST_CASE("agent as an object or as a bare id") {
     auto const by_id = decode_call(R"({"data": {"callId": "C", "agent": "696ddd281ea16a73cb8aafbe"}})");
     REQUIRE(by_id.agent);
     CHECK(by_id.agent->id == "696ddd281ea16a73cb8aafbe");
@@ -885,19 +876,18 @@ TEST_CASE("agent as an object or as a bare id")
           "$.data.agent: expected an object or a string, got a number");
     CHECK(decode_error(R"({"data": {"callId": "C", "agent": {"_id": ["x"]}}})") ==
           "$.data.agent._id: expected a string, got an array");
-}
+  }
 
-TEST_CASE("recording URLs: an empty string means not available yet, and is kept")
-{
-    auto const d = decode_call(R"({"data": {"callId": "C", "status": "completed", "recordingUrl": "", "recordingDualUrl": ""}})");
+  TEST_CASE("recording URLs: an empty string means not available yet, and is kept") {
+    auto const d = decode_call(
+        R"({"data": {"callId": "C", "status": "completed", "recordingUrl": "", "recordingDualUrl": ""}})");
     REQUIRE(d.recording_url);
     CHECK(d.recording_url->empty());
     REQUIRE(d.recording_dual_url);
     CHECK(d.recording_dual_url->empty());
-}
+  }
 
-TEST_CASE("dispositionMetrics in the call-log listing's object form")
-{
+  TEST_CASE("dispositionMetrics in the call-log listing's object form") {
     auto const d = decode_call(R"json({"data": {"callId": "C", "postCallAnalytics": {
       "dispositionMetrics": {"interested": "yes", "follow_up_needed": "no", "score": 8}}}})json");
     auto const& ms = d.post_call_analytics->disposition_metrics;
@@ -905,32 +895,35 @@ TEST_CASE("dispositionMetrics in the call-log listing's object form")
     CHECK(d.post_call_analytics->find("interested")->value.as_bool() == true);
     CHECK(d.post_call_analytics->find("follow_up_needed")->value.as_string() == "no");
     CHECK(d.post_call_analytics->find("score")->value.as_integer() == 8);
-    CHECK(decode_error(R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": {"needs follow-up": [1]}}}})") ==
-          R"($.data.postCallAnalytics.dispositionMetrics["needs follow-up"]: expected a string, a number, a boolean or null, got an array)");
-}
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": {"needs follow-up": [1]}}}})") ==
+        R"($.data.postCallAnalytics.dispositionMetrics["needs follow-up"]: expected a string, a number, a boolean or null, got an array)");
+  }
 
-TEST_CASE("missing or mistyped callId is an error")
-{
-    CHECK(decode_error(R"({"status": true, "data": {"_id": "60d0fe4f5311236168a109ca", "status": "completed"}})") ==
+  TEST_CASE("missing or mistyped callId is an error") {
+    CHECK(decode_error(
+              R"({"status": true, "data": {"_id": "60d0fe4f5311236168a109ca", "status": "completed"}})") ==
           "$.data.callId: required member is missing");
-    CHECK(decode_error(R"({"data": {"callId": 1737000000000}})") == "$.data.callId: expected a string, got a number");
+    CHECK(decode_error(R"({"data": {"callId": 1737000000000}})") ==
+          "$.data.callId: expected a string, got a number");
     CHECK(decode_error(R"({"data": {"callId": null}})") == "$.data.callId: expected a string, got null");
     CHECK(decode_error(R"({"data": "CALL-1"})") == "$.data: expected an object, got a string");
 
     // Through value_to the root is "$".
-    CHECK_THROWS_WITH_AS(boost::json::value_to<call_details>(boost::json::parse(R"({"status": "completed"})")),
-                         "$.callId: required member is missing", json_decode_error);
+    CHECK_THROWS_WITH_AS(
+        boost::json::value_to<call_details>(boost::json::parse(R"({"status": "completed"})")),
+        "$.callId: required member is missing", json_decode_error);
     try {
-        (void)decode_call(R"({"data": {}})");
-        FAIL("no error");
+      (void)decode_call(R"({"data": {}})");
+      FAIL("no error");
     } catch (json_decode_error const& e) {
-        CHECK(e.path() == "$.data.callId");
-        CHECK(e.problem() == "required member is missing");
+      CHECK(e.path() == "$.data.callId");
+      CHECK(e.problem() == "required member is missing");
     }
-}
+  }
 
-TEST_CASE("a wrong type at depth names the exact path")
-{
+  TEST_CASE("a wrong type at depth names the exact path") {
     // The call of the document, with one lie each.
     CHECK(decode_error(R"json({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": [
             {"identifier": "user_interested", "value": "yes", "confidence": 1},
@@ -939,7 +932,8 @@ TEST_CASE("a wrong type at depth names the exact path")
     CHECK(decode_error(R"json({"data": {"callId": "C", "transcript": [
             {"role": "agent", "content": "a"}, {"role": "user", "content": "b"}, {"role": 1, "content": "c"}]}})json") ==
           "$.data.transcript[2].role: expected a string, got a number");
-    CHECK(decode_error(R"({"data": {"callId": "C", "transcript": [{"role": "agent", "content": {"text": "a"}}]}})") ==
+    CHECK(decode_error(
+              R"({"data": {"callId": "C", "transcript": [{"role": "agent", "content": {"text": "a"}}]}})") ==
           "$.data.transcript[0].content: expected a string, got an object");
     CHECK(decode_error(R"({"data": {"callId": "C", "transcript": {"role": "agent"}}})") ==
           "$.data.transcript: expected an array, got an object");
@@ -947,28 +941,40 @@ TEST_CASE("a wrong type at depth names the exact path")
           "$.data.transcript[0]: expected an object, got a string");
     CHECK(decode_error(R"({"data": {"callId": "C", "turnLatencyMetrics": {"latencies": [640, "790"]}}})") ==
           "$.data.turnLatencyMetrics.latencies[1]: expected a number, got a string");
-    CHECK(decode_error(R"({"data": {"callId": "C", "turnLatencyMetrics": {"transitions": [{"turn": 1}, {"bot_start": "x"}]}}})") ==
-          "$.data.turnLatencyMetrics.transitions[1].bot_start: expected a number, got a string");
-    CHECK(decode_error(R"({"data": {"callId": "C", "turnLatencyMetrics": {"processedAt": 5 , "avgLatency": false}}})") ==
-          "$.data.turnLatencyMetrics.avgLatency: expected a number, got a boolean");
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "turnLatencyMetrics": {"transitions": [{"turn": 1}, {"bot_start": "x"}]}}})") ==
+        "$.data.turnLatencyMetrics.transitions[1].bot_start: expected a number, got a string");
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "turnLatencyMetrics": {"processedAt": 5 , "avgLatency": false}}})") ==
+        "$.data.turnLatencyMetrics.avgLatency: expected a number, got a boolean");
     CHECK(decode_error(R"({"data": {"callId": "C", "duration": "300"}})") ==
           "$.data.duration: expected a number, got a string");
-    CHECK(decode_error(R"({"data": {"callId": "C", "status": 3}})") == "$.data.status: expected a string, got a number");
+    CHECK(decode_error(R"({"data": {"callId": "C", "status": 3}})") ==
+          "$.data.status: expected a string, got a number");
     CHECK(decode_error(R"({"data": {"callId": "C", "variables": []}})") ==
           "$.data.variables: expected an object, got an array");
-    CHECK(decode_error(R"({"data": {"callId": "C", "events": {}}})") == "$.data.events: expected an array, got an object");
+    CHECK(decode_error(R"({"data": {"callId": "C", "events": {}}})") ==
+          "$.data.events: expected an array, got an object");
     CHECK(decode_error(R"({"data": {"callId": "C", "voiceConfigUsed": {"voiceId": 7}}})") ==
           "$.data.voiceConfigUsed.voiceId: expected a string, got a number");
     CHECK(decode_error(R"({"data": {"callId": "C", "postCallAnalytics": {"summary": ["a"]}}})") ==
           "$.data.postCallAnalytics.summary: expected a string, got an array");
-    CHECK(decode_error(R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": [{"value": "yes"}]}}})") ==
-          "$.data.postCallAnalytics.dispositionMetrics[0].identifier: required member is missing");
-    CHECK(decode_error(R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": [{"identifier": "x", "dispositionMetricType": true}]}}})") ==
-          "$.data.postCallAnalytics.dispositionMetrics[0].dispositionMetricType: expected a string, got a boolean");
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": [{"value": "yes"}]}}})") ==
+        "$.data.postCallAnalytics.dispositionMetrics[0].identifier: required member is missing");
+    CHECK(
+        decode_error(
+            R"({"data": {"callId": "C", "postCallAnalytics": {"dispositionMetrics": [{"identifier": "x", "dispositionMetricType": true}]}}})") ==
+        "$.data.postCallAnalytics.dispositionMetrics[0].dispositionMetricType: expected a string, got a "
+        "boolean");
     CHECK(decode_error(R"({"data": {"callId": "C", "postCallAnalytics": "none"}})") ==
           "$.data.postCallAnalytics: expected an object, got a string");
     // Members nobody reads are not judged: they are kept as sent.
-    CHECK(decode_error(R"({"data": {"callId": "C", "usage": "whatever", "costBreakdown": [1, "2"]}})") == "(no error)");
-}
+    CHECK(decode_error(R"({"data": {"callId": "C", "usage": "whatever", "costBreakdown": [1, "2"]}})") ==
+          "(no error)");
+  }
 
-} // TEST_SUITE
+}  // TEST_SUITE

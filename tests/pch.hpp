@@ -2,7 +2,7 @@
 #include <smallest/atoms.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 
+#include <doctest/doctest.h>
 #include <boost/asio.hpp>
 #include <boost/beast.hpp>
 #include <boost/beast/ssl.hpp>
-#include <doctest/doctest.h>

@@ -2,9 +2,9 @@
 // hang fails with "did not finish" instead.
 #pragma once
 
+#include <doctest/doctest.h>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
-#include <doctest/doctest.h>
 
 #include <chrono>
 #include <exception>
@@ -29,4 +29,4 @@ void run(Make make, std::chrono::seconds limit = std::chrono::seconds(30)) {
   if (error) std::rethrow_exception(error);
 }
 
-} // namespace atoms_test
+}  // namespace atoms_test

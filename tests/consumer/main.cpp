@@ -16,13 +16,21 @@ int main() {
   atoms::testing::emulator emu;
   asio::io_context io;
   int status = 1;
-  asio::co_spawn(io, [&]() -> asio::awaitable<void> {
-    atoms::client client{io.get_executor(), {.base_url = emu.base_url(), .api_key = emu.api_key(),
-                                             .ca_pem = emu.ca_pem(), .use_system_ca = false}};
-    atoms::call_details d = co_await client.async_get_call(emu.call_ids().front());
-    std::cout << "consumer: fetched " << d.call_id << " with " << d.transcript.size() << " turns\n";
-    status = d.call_id == emu.call_ids().front() ? 0 : 1;
-  }, [](std::exception_ptr e) { if (e) std::rethrow_exception(e); });
+  asio::co_spawn(
+      io,
+      [&]() -> asio::awaitable<void> {
+        atoms::client client{io.get_executor(),
+                             {.base_url = emu.base_url(),
+                              .api_key = emu.api_key(),
+                              .ca_pem = emu.ca_pem(),
+                              .use_system_ca = false}};
+        atoms::call_details d = co_await client.async_get_call(emu.call_ids().front());
+        std::cout << "consumer: fetched " << d.call_id << " with " << d.transcript.size() << " turns\n";
+        status = d.call_id == emu.call_ids().front() ? 0 : 1;
+      },
+      [](std::exception_ptr e) {
+        if (e) std::rethrow_exception(e);
+      });
   io.run();
   return status;
 }

@@ -19,7 +19,7 @@ namespace detail {
 ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
                                                              std::string call_id, diagnostics* diag);
 using initiate_get_call = initiation<client_state, call_details, &get_call>;
-} // namespace detail
+}  // namespace detail
 
 /// A client of the Atoms API.
 ///
@@ -30,7 +30,7 @@ using initiate_get_call = initiation<client_state, call_details, &get_call>;
 /// boost::system::system_error on failure, while `asio::as_tuple(asio::deferred)` never throws.
 /// Safe to use from several threads of one io_context at once.
 class client {
-public:
+ public:
   using executor_type = asio::any_io_executor;
 
   /// Operations run on `ex` (and on strands of it); handlers run on their associated
@@ -56,23 +56,25 @@ public:
   /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
   ///   errc::missing_api_key; HTTP statuses (`ec == condition::not_found` for an unknown id);
   ///   transport and TLS codes; errc::decode_error with the JSON path in `diag.message`.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_details)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_details))
+                CompletionToken = detail::default_token>
   auto async_get_call(std::string call_id, diagnostics& diag, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, call_details)>(
         detail::initiate_get_call{state_}, token, std::move(call_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_details)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_details))
+                CompletionToken = detail::default_token>
   auto async_get_call(std::string call_id, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, call_details)>(
         detail::initiate_get_call{state_}, token, std::move(call_id), static_cast<diagnostics*>(nullptr));
   }
 
-private:
+ private:
   std::shared_ptr<detail::client_state> state_;
 };
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/impl/client.ipp>

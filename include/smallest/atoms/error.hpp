@@ -22,27 +22,27 @@ namespace smallest::atoms {
 
 /// Failures detected by the client itself.
 enum class errc {
-  invalid_argument = 1,   ///< a caller's argument was rejected before anything was sent
-  missing_api_key,        ///< no API key configured
-  decode_error,           ///< the response is not the JSON the API documents
-  unexpected_response,    ///< a success status with a body that says it failed, or no body at all
-  connection_closed,      ///< the server closed the connection before a complete response
-  timeout,                ///< connect or request timeout expired
-  client_closed,          ///< the client was shut down while the operation waited
-  internal,               ///< an unexpected exception inside the client: please report it
+  invalid_argument = 1,  ///< a caller's argument was rejected before anything was sent
+  missing_api_key,       ///< no API key configured
+  decode_error,          ///< the response is not the JSON the API documents
+  unexpected_response,   ///< a success status with a body that says it failed, or no body at all
+  connection_closed,     ///< the server closed the connection before a complete response
+  timeout,               ///< connect or request timeout expired
+  client_closed,         ///< the client was shut down while the operation waited
+  internal,              ///< an unexpected exception inside the client: please report it
 };
 
 /// Portable questions about any error_code the client produces.
 enum class condition {
-  not_found = 1,     ///< HTTP 404
-  unauthenticated,   ///< HTTP 401, or no API key configured
-  forbidden,         ///< HTTP 403
-  invalid_request,   ///< HTTP 400/422, or a caller's argument rejected before sending
-  rate_limited,      ///< HTTP 429
-  server_error,      ///< HTTP 5xx
-  timeout,           ///< a timeout: ours, the socket's, or HTTP 408/504
-  retryable,         ///< transient: connection failures, timeouts, 408, 429, 500, 502, 503, 504
-  tls_error,         ///< TLS handshake or certificate verification failed
+  not_found = 1,    ///< HTTP 404
+  unauthenticated,  ///< HTTP 401, or no API key configured
+  forbidden,        ///< HTTP 403
+  invalid_request,  ///< HTTP 400/422, or a caller's argument rejected before sending
+  rate_limited,     ///< HTTP 429
+  server_error,     ///< HTTP 5xx
+  timeout,          ///< a timeout: ours, the socket's, or HTTP 408/504
+  retryable,        ///< transient: connection failures, timeouts, 408, 429, 500, 502, 503, 504
+  tls_error,        ///< TLS handshake or certificate verification failed
 };
 
 ATOMS_DECL const boost::system::error_category& client_category() noexcept;
@@ -65,14 +65,14 @@ ATOMS_DECL const char* http_reason(unsigned status) noexcept;
 /// What an error_code cannot carry. Filled by the operations that take a `diagnostics&`;
 /// cleared at the start of each. Never contains the API key or request bodies.
 struct diagnostics {
-  unsigned http_status = 0;   ///< 0 when no response was received
-  std::string message;        ///< the service's own words (errors[] joined with "; "), or ours
-  std::string error_type;     ///< machine-readable discriminator the service sent (`error_type`/`code`)
-  std::string method;         ///< e.g. "GET"
-  std::string path;           ///< request path without the query string, e.g. "/atoms/v1/conversation/CALL-1"
-  std::string request_id;     ///< the `x-request-id` response header, for the service's support
-  std::string body_excerpt;   ///< the first bytes of an error body the decoder could not read
-  unsigned attempts = 0;      ///< number of HTTP exchanges tried
+  unsigned http_status = 0;  ///< 0 when no response was received
+  std::string message;       ///< the service's own words (errors[] joined with "; "), or ours
+  std::string error_type;    ///< machine-readable discriminator the service sent (`error_type`/`code`)
+  std::string method;        ///< e.g. "GET"
+  std::string path;          ///< request path without the query string, e.g. "/atoms/v1/conversation/CALL-1"
+  std::string request_id;    ///< the `x-request-id` response header, for the service's support
+  std::string body_excerpt;  ///< the first bytes of an error body the decoder could not read
+  unsigned attempts = 0;     ///< number of HTTP exchanges tried
 
   void clear() { *this = diagnostics{}; }
 };
@@ -85,7 +85,7 @@ ATOMS_DECL std::ostream& operator<<(std::ostream& os, const diagnostics& diag);
 /// The exception for those who prefer to throw: the code and the diagnostics together.
 /// `what()` is `describe(code(), diag())`; `catch (boost::system::system_error&)` catches it.
 class api_error : public boost::system::system_error {
-public:
+ public:
   api_error(error_code ec, diagnostics diag)
       : boost::system::system_error(ec), diag_(std::move(diag)), what_(describe(ec, diag_)) {}
 
@@ -93,7 +93,7 @@ public:
   const diagnostics& diag() const noexcept { return diag_; }
   unsigned http_status() const noexcept { return diag_.http_status; }
 
-private:
+ private:
   diagnostics diag_;
   std::string what_;
 };
@@ -105,12 +105,14 @@ inline void throw_if(const error_code& ec, const diagnostics& diag) {
   if (ec) throw api_error(ec, diag);
 }
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 namespace boost::system {
-template <> struct is_error_code_enum<smallest::atoms::errc> : std::true_type {};
-template <> struct is_error_condition_enum<smallest::atoms::condition> : std::true_type {};
-} // namespace boost::system
+template <>
+struct is_error_code_enum<smallest::atoms::errc> : std::true_type {};
+template <>
+struct is_error_condition_enum<smallest::atoms::condition> : std::true_type {};
+}  // namespace boost::system
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/impl/error.ipp>

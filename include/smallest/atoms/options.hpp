@@ -63,7 +63,7 @@ struct client_options {
   ATOMS_DECL static client_options from_env();
 };
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/impl/options.ipp>

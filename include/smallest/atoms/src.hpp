@@ -13,16 +13,16 @@
 #include <boost/url/src.hpp>
 
 #ifdef ATOMS_SEPARATE_COMPILATION
-#include <smallest/atoms/impl/error.ipp>
-#include <smallest/atoms/impl/options.ipp>
-#include <smallest/atoms/http/impl/url.ipp>
 #include <smallest/atoms/http/impl/connection.ipp>
 #include <smallest/atoms/http/impl/pool.ipp>
-#include <smallest/atoms/impl/client_state.ipp>
-#include <smallest/atoms/impl/client.ipp>
-#include <smallest/atoms/impl/time.ipp>
-#include <smallest/atoms/impl/metric_value.ipp>
+#include <smallest/atoms/http/impl/url.ipp>
 #include <smallest/atoms/impl/call_details.ipp>
+#include <smallest/atoms/impl/client.ipp>
+#include <smallest/atoms/impl/client_state.ipp>
+#include <smallest/atoms/impl/error.ipp>
+#include <smallest/atoms/impl/metric_value.ipp>
+#include <smallest/atoms/impl/options.ipp>
+#include <smallest/atoms/impl/time.ipp>
 #endif
 
 #endif

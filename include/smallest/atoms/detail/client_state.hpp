@@ -29,7 +29,7 @@ struct api_request {
 };
 
 class client_state {
-public:
+ public:
   /// Validates `opts`; throws std::invalid_argument naming the member that is wrong.
   ATOMS_DECL client_state(asio::any_io_executor ex, client_options opts);
 
@@ -43,7 +43,7 @@ public:
   ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,
                                               boost::json::value& data);
 
-private:
+ private:
   asio::any_io_executor ex_;
   client_options opts_;
   http::endpoint ep_;
@@ -77,7 +77,7 @@ struct diag_ref {
   diagnostics* p;
 };
 
-} // namespace smallest::atoms::detail
+}  // namespace smallest::atoms::detail
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/impl/client_state.ipp>

@@ -25,6 +25,6 @@ namespace smallest::atoms {
 namespace asio = boost::asio;
 using error_code = boost::system::error_code;
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #endif

@@ -51,7 +51,7 @@ inline error_code error_from_exception(std::exception_ptr ep) noexcept {
 // keeping the caller's executor, cancellation slot and allocator associated.
 template <class T, class Handler, class Executor>
 class op_completion {
-public:
+ public:
   using executor_type = Executor;
   using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
   using allocator_type = asio::associated_allocator_t<Handler>;
@@ -69,7 +69,7 @@ public:
     std::move(handler_)(std::get<0>(r), std::move(std::get<1>(r)));
   }
 
-private:
+ private:
   Handler handler_;
   Executor ex_;
 };
@@ -85,12 +85,12 @@ struct initiation {
   void operator()(Handler&& handler, Args&&... args) const {
     const asio::any_io_executor& io = state->executor();
     auto ex = asio::get_associated_executor(handler, io);
-    asio::co_spawn(asio::make_strand(io), Body(state, std::forward<Args>(args)...),
-                   op_completion<T, std::decay_t<Handler>, decltype(ex)>(std::forward<Handler>(handler),
-                                                                         std::move(ex)));
+    asio::co_spawn(
+        asio::make_strand(io), Body(state, std::forward<Args>(args)...),
+        op_completion<T, std::decay_t<Handler>, decltype(ex)>(std::forward<Handler>(handler), std::move(ex)));
   }
 };
 
-} // namespace smallest::atoms::detail
+}  // namespace smallest::atoms::detail
 
 #endif

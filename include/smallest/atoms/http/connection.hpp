@@ -44,7 +44,7 @@ struct exchange_result {
 };
 
 class connection {
-public:
+ public:
   using strand_type = asio::strand<asio::any_io_executor>;
 
   /// `tls` is null for http://; otherwise it must outlive the connection.
@@ -61,7 +61,7 @@ public:
 
   /// Write `req`, read the response into `res`. Must run on strand().
   ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res,
-                                                              const connection_limits& lim);
+                                                             const connection_limits& lim);
 
   /// True when the peer has not closed the idle connection and sent nothing unasked.
   /// Cheap (one non-blocking peek); only for a connection no operation is using.
@@ -73,11 +73,9 @@ public:
   std::chrono::steady_clock::time_point idle_since{};
   std::size_t requests = 0;
 
-private:
+ private:
   beast::tcp_stream& tcp() noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
-  const beast::tcp_stream& tcp() const noexcept {
-    return tls_ ? beast::get_lowest_layer(*tls_) : *plain_;
-  }
+  const beast::tcp_stream& tcp() const noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
   template <class Stream>
   asio::awaitable<exchange_result> exchange_on(Stream& s, request& req, response& res,
                                                const connection_limits& lim);
@@ -89,7 +87,7 @@ private:
   bool open_ = false;
 };
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/http/impl/connection.ipp>

@@ -25,7 +25,7 @@ struct pool_options {
 };
 
 class pool : public std::enable_shared_from_this<pool> {
-public:
+ public:
   /// `tls` is null for http://.
   ATOMS_DECL pool(asio::any_io_executor io, endpoint ep, pool_options opts,
                   std::shared_ptr<asio::ssl::context> tls);
@@ -40,8 +40,7 @@ public:
   /// a request some response bytes arrived for is never sent twice. `attempts` counts the
   /// exchanges tried. Runs in the caller's coroutine, on any executor; honours its
   /// (terminal) cancellation, after which the connection is closed, never reused.
-  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res,
-                                                             unsigned& attempts);
+  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res, unsigned& attempts);
 
   /// Connections open now, idle or in use.
   ATOMS_DECL std::size_t open_connections() const;
@@ -52,7 +51,7 @@ public:
   /// operations in flight finish, and their connections are then closed.
   ATOMS_DECL void close();
 
-private:
+ private:
   struct waiter {
     explicit waiter(const asio::any_io_executor& ex) : timer(ex) {}
     asio::steady_timer timer;
@@ -62,9 +61,10 @@ private:
 
   // A connection checked out of the pool; goes back (or is closed) when the lease ends.
   class lease {
-  public:
+   public:
     lease() = default;
-    lease(std::shared_ptr<pool> p, std::unique_ptr<connection> c) : pool_(std::move(p)), conn_(std::move(c)) {}
+    lease(std::shared_ptr<pool> p, std::unique_ptr<connection> c)
+        : pool_(std::move(p)), conn_(std::move(c)) {}
     lease(lease&&) = default;
     lease& operator=(lease&& o) noexcept {
       end(false);
@@ -78,7 +78,7 @@ private:
       if (auto p = std::move(pool_)) p->release(std::move(conn_), reusable);
     }
 
-  private:
+   private:
     std::shared_ptr<pool> pool_;
     std::unique_ptr<connection> conn_;
   };
@@ -99,7 +99,7 @@ private:
   bool closed_ = false;
 };
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/http/impl/pool.ipp>

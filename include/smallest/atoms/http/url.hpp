@@ -36,7 +36,7 @@ ATOMS_DECL void append_encoded(std::string& out, std::string_view value);
 /// True if `host` is an IPv4 or IPv6 literal (no SNI is sent for those).
 ATOMS_DECL bool is_ip_literal(std::string_view host);
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/http/impl/url.ipp>

@@ -31,7 +31,7 @@ ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<cli
   co_return decode_data<call_details>(data, *diag);
 }
 
-} // namespace detail
-} // namespace smallest::atoms
+}  // namespace detail
+}  // namespace smallest::atoms
 
 #endif

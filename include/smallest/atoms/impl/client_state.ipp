@@ -6,8 +6,8 @@
 
 #include <boost/asio/ssl/context.hpp>
 #include <boost/json/parse.hpp>
-#include <boost/json/stream_parser.hpp>
 #include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
 
 #include <openssl/ssl.h>
 
@@ -29,7 +29,9 @@ inline std::shared_ptr<asio::ssl::context> make_tls_context(const client_options
   if (o.use_system_ca) ctx->set_default_verify_paths(ec);  // honours SSL_CERT_FILE / SSL_CERT_DIR
   if (!o.ca_file.empty()) {
     ctx->load_verify_file(o.ca_file, ec);
-    if (ec) throw std::invalid_argument("client_options::ca_file: cannot load '" + o.ca_file + "': " + ec.message());
+    if (ec)
+      throw std::invalid_argument("client_options::ca_file: cannot load '" + o.ca_file +
+                                  "': " + ec.message());
   }
   if (!o.ca_pem.empty()) {
     ctx->add_certificate_authority(asio::buffer(o.ca_pem), ec);
@@ -60,7 +62,8 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
     throw std::invalid_argument("client_options::user_agent contains a control character");
   if (opts_.connect_timeout.count() <= 0 || opts_.request_timeout.count() <= 0)
     throw std::invalid_argument("client_options: connect_timeout and request_timeout must be positive");
-  if (opts_.max_connections == 0) throw std::invalid_argument("client_options::max_connections must be at least 1");
+  if (opts_.max_connections == 0)
+    throw std::invalid_argument("client_options::max_connections must be at least 1");
   if (opts_.max_response_body == 0 || opts_.max_response_header == 0)
     throw std::invalid_argument("client_options: max_response_body and max_response_header must be positive");
   if (!opts_.api_key.empty()) authorization_ = "Bearer " + opts_.api_key;
@@ -178,6 +181,6 @@ ATOMS_DECL void read_error_body(std::string_view body, std::string_view secret, 
   diag.body_excerpt = body_excerpt(body, secret);
 }
 
-} // namespace smallest::atoms::detail
+}  // namespace smallest::atoms::detail
 
 #endif

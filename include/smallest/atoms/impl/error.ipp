@@ -15,20 +15,18 @@ namespace smallest::atoms {
 namespace detail {
 
 class client_category_impl final : public boost::system::error_category {
-public:
+ public:
   const char* name() const noexcept override { return "atoms"; }
   std::string message(int ev) const override {
     switch (static_cast<errc>(ev)) {
       case errc::invalid_argument:
         return "invalid argument: the request was not sent (diagnostics names the argument)";
-      case errc::missing_api_key:
-        return "no API key: set SMALLEST_API_KEY or client_options::api_key";
+      case errc::missing_api_key: return "no API key: set SMALLEST_API_KEY or client_options::api_key";
       case errc::decode_error:
         return "the response is not the JSON the Atoms API documents (diagnostics says where)";
       case errc::unexpected_response:
         return "the service answered with a success status but not with a success body";
-      case errc::connection_closed:
-        return "the server closed the connection before a complete response";
+      case errc::connection_closed: return "the server closed the connection before a complete response";
       case errc::timeout:
         return "the request timed out: check the network, or raise client_options::request_timeout";
       case errc::client_closed: return "the client was shut down before the operation finished";
@@ -39,7 +37,7 @@ public:
 };
 
 class http_category_impl final : public boost::system::error_category {
-public:
+ public:
   const char* name() const noexcept override { return "atoms.http"; }
   std::string message(int ev) const override {
     std::string m = "HTTP " + std::to_string(ev);
@@ -70,22 +68,26 @@ inline bool is_timeout(const error_code& ec) {
 inline bool is_retryable(const error_code& ec) {
   if (ec.category() == http_category()) {
     switch (ec.value()) {
-      case 408: case 429: case 500: case 502: case 503: case 504: return true;
+      case 408:
+      case 429:
+      case 500:
+      case 502:
+      case 503:
+      case 504: return true;
       default: return false;
     }
   }
   return is_timeout(ec) || ec == errc::connection_closed || ec == asio::error::connection_reset ||
          ec == asio::error::connection_refused || ec == asio::error::connection_aborted ||
-         ec == asio::error::broken_pipe || ec == asio::error::eof ||
-         ec == asio::error::network_unreachable || ec == asio::error::host_unreachable ||
-         ec == asio::error::network_down || ec == asio::error::try_again ||
-         ec == asio::error::host_not_found_try_again ||
-         ec == boost::beast::http::error::end_of_stream ||
-         ec == boost::beast::http::error::partial_message || ec == asio::ssl::error::stream_truncated;
+         ec == asio::error::broken_pipe || ec == asio::error::eof || ec == asio::error::network_unreachable ||
+         ec == asio::error::host_unreachable || ec == asio::error::network_down ||
+         ec == asio::error::try_again || ec == asio::error::host_not_found_try_again ||
+         ec == boost::beast::http::error::end_of_stream || ec == boost::beast::http::error::partial_message ||
+         ec == asio::ssl::error::stream_truncated;
 }
 
 class condition_category_impl final : public boost::system::error_category {
-public:
+ public:
   const char* name() const noexcept override { return "atoms.condition"; }
   std::string message(int ev) const override {
     switch (static_cast<condition>(ev)) {
@@ -118,7 +120,7 @@ public:
   }
 };
 
-} // namespace detail
+}  // namespace detail
 
 ATOMS_DECL const boost::system::error_category& client_category() noexcept {
   static const detail::client_category_impl c;
@@ -179,6 +181,6 @@ ATOMS_DECL std::ostream& operator<<(std::ostream& os, const diagnostics& diag) {
   return os;
 }
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #endif

@@ -15,6 +15,6 @@ ATOMS_DECL client_options client_options::from_env() {
   return o;
 }
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #endif

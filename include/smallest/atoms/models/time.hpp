@@ -37,7 +37,7 @@ ATOMS_DECL std::optional<timestamp> parse_iso8601(std::string_view text) noexcep
 /// three fraction digits). `parse_iso8601(format_iso8601(t)) == t` for years 0000–9999.
 ATOMS_DECL std::string format_iso8601(timestamp t);
 
-} // namespace smallest::atoms
+}  // namespace smallest::atoms
 
 #ifndef ATOMS_SEPARATE_COMPILATION
 #include <smallest/atoms/impl/time.ipp>

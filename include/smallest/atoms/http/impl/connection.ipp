@@ -31,12 +31,14 @@ struct resolving {
   asio::ip::tcp::resolver resolver;
   bool expired = false;
 };
-} // namespace detail
+}  // namespace detail
 
 ATOMS_DECL connection::connection(const asio::any_io_executor& io, asio::ssl::context* tls)
     : strand_(asio::make_strand(io)) {
-  if (tls) tls_.emplace(strand_, *tls);
-  else plain_.emplace(strand_);
+  if (tls)
+    tls_.emplace(strand_, *tls);
+  else
+    plain_.emplace(strand_);
 }
 
 ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep,
@@ -139,6 +141,6 @@ ATOMS_DECL void connection::close() noexcept {
   tcp().socket().close(ignored);
 }
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #endif

@@ -90,7 +90,8 @@ ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() 
     }
     if (open_ < opts_.max_connections) {
       ++open_;
-      co_return std::tuple{error_code{}, lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
+      co_return std::tuple{error_code{},
+                           lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
     }
     w = std::make_shared<waiter>(self);
     w->timer.expires_at(asio::steady_timer::time_point::max());
@@ -104,11 +105,13 @@ ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() 
   std::lock_guard lk(mu_);
   if (w->conn) co_return std::tuple{error_code{}, lease(shared_from_this(), std::move(w->conn))};
   if (w->slot) {
-    co_return std::tuple{error_code{}, lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
+    co_return std::tuple{error_code{},
+                         lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
   }
   // Neither handed a connection nor a slot: the operation was cancelled or the pool closed.
   if (auto it = std::find(waiters_.begin(), waiters_.end(), w); it != waiters_.end()) waiters_.erase(it);
-  co_return std::tuple{closed_ ? error_code(errc::client_closed) : error_code(asio::error::operation_aborted), lease{}};
+  co_return std::tuple{closed_ ? error_code(errc::client_closed) : error_code(asio::error::operation_aborted),
+                       lease{}};
 }
 
 ATOMS_DECL asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, response& res) {
@@ -143,6 +146,6 @@ ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, r
   }
 }
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #endif

@@ -13,13 +13,17 @@ namespace smallest::atoms::http {
 ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string& why) {
   auto r = boost::urls::parse_absolute_uri(url);
   if (!r) {
-    why = "base_url is not an absolute URL (expected e.g. " "https://api.smallest.ai/atoms/v1)";
+    why =
+        "base_url is not an absolute URL (expected e.g. "
+        "https://api.smallest.ai/atoms/v1)";
     return false;
   }
   const boost::urls::url_view& u = *r;
   endpoint e;
-  if (u.scheme_id() == boost::urls::scheme::https) e.tls = true;
-  else if (u.scheme_id() == boost::urls::scheme::http) e.tls = false;
+  if (u.scheme_id() == boost::urls::scheme::https)
+    e.tls = true;
+  else if (u.scheme_id() == boost::urls::scheme::http)
+    e.tls = false;
   else {
     why = "base_url must start with https:// (or http:// for a local server)";
     return false;
@@ -87,6 +91,6 @@ ATOMS_DECL bool is_ip_literal(std::string_view host) {
   return !ec;
 }
 
-} // namespace smallest::atoms::http
+}  // namespace smallest::atoms::http
 
 #endif
