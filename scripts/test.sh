@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test: the layout and self-contained headers (lint.sh), the test program built
 # with g++ 12 and with clang++ 14 (both with -Wall -Wextra -Werror), again under
-# AddressSanitizer + LeakSanitizer + UBSan (g++), and the consumers outside the tree
+# AddressSanitizer + LeakSanitizer + UBSan (g++) and ThreadSanitizer (clang), and the consumers outside the tree
 # (add_subdirectory, plain g++ with src.hpp, separate compilation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -9,7 +9,7 @@ scripts/deps.sh
 jobs="${ATOMS_JOBS:-2}"
 echo "=== lint"
 scripts/lint.sh
-for preset in ${ATOMS_PRESETS:-gcc clang sanitize}; do
+for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   echo "=== $preset: build"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
