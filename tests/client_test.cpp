@@ -18,6 +18,8 @@
 #include <boost/beast/http/error.hpp>
 
 #include <atomic>
+#include <cstdio>
+#include <fstream>
 #include <thread>
 
 namespace atoms = smallest::atoms;
@@ -105,6 +107,47 @@ TEST_SUITE("client") {
       auto [ec, d] = co_await client.async_get_call(page_call, tuple);
       CHECK(ec == atoms::condition::tls_error);
       CHECK(emu.requests_served() == 0);
+    });
+  }
+
+  TEST_CASE("trust anchors can come from a CA file") {
+    emulator emu;
+    const std::string path = "/tmp/atoms-test-ca-" + std::to_string(emu.port()) + ".pem";
+    { std::ofstream(path) << emu.ca_pem(); }
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.ca_pem.clear();
+      opts.ca_file = path;
+      atoms::client client{io.get_executor(), opts};
+      atoms::call_details d = co_await client.async_get_call(page_call);
+      CHECK(d.call_id == page_call);
+    });
+    std::remove(path.c_str());
+    asio::io_context io;
+    auto opts = options_for(emu);
+    opts.ca_file = "/nonexistent/ca.pem";
+    CHECK_THROWS_WITH_AS(atoms::client(io.get_executor(), opts), doctest::Contains("ca_file"),
+                         std::invalid_argument);
+    opts.ca_file.clear();
+    opts.ca_pem = "not a certificate";
+    CHECK_THROWS_WITH_AS(atoms::client(io.get_executor(), opts), doctest::Contains("ca_pem"),
+                         std::invalid_argument);
+  }
+
+  TEST_CASE("a server that accepts but never completes the TLS handshake hits the connect timeout") {
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      asio::ip::tcp::acceptor silent(io, {asio::ip::make_address("127.0.0.1"), 0});
+      asio::ip::tcp::socket accepted(io);
+      silent.async_accept(accepted, [](atoms::error_code) {});  // accepts, then says nothing
+      atoms::client client{io.get_executor(),
+                           {.base_url = "https://127.0.0.1:" + std::to_string(silent.local_endpoint().port()),
+                            .api_key = "k",
+                            .connect_timeout = 300ms}};
+      auto start = std::chrono::steady_clock::now();
+      auto [ec, d] = co_await client.async_get_call(page_call, tuple);
+      CHECK(ec == atoms::condition::timeout);
+      CHECK(std::chrono::steady_clock::now() - start < 10s);
+      CHECK(client.open_connections() == 0);
     });
   }
 
