@@ -107,6 +107,10 @@ TEST_SUITE("errors") {
     CHECK(read("[1,2]").body_excerpt == "[1,2]");
     CHECK(read(R"({"errors": true})").body_excerpt == R"({"errors": true})");
     CHECK(read(std::string(10000, 'x')).body_excerpt.size() == 200);
+    // Masked before it is cut: no prefix of the key survives at the 200th byte.
+    auto cut = read(std::string(190, 'x') + "sk-secret-key and more");
+    CHECK(cut.body_excerpt.find("sk-") == std::string::npos);
+    CHECK(cut.body_excerpt.find("***") != std::string::npos);
     auto echoed = read(R"({"errors":["bad key sk-secret-key"]})");
     CHECK(echoed.message == "bad key ***");
   }

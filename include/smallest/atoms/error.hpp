@@ -28,7 +28,6 @@ enum class errc {
   unexpected_response,   ///< a success status with a body that says it failed, or no body at all
   connection_closed,     ///< the server closed the connection before a complete response
   timeout,               ///< connect or request timeout expired
-  client_closed,         ///< the client was shut down while the operation waited
   internal,              ///< an unexpected exception inside the client: please report it
 };
 

@@ -3,10 +3,10 @@
 #define SMALLEST_ATOMS_DETAIL_OPERATION_HPP
 
 // How every public operation runs, whatever the completion token: its body is a coroutine
-// returning std::tuple<error_code, T>, started by co_spawn on a strand of its own (so the
-// cancellation signal, which co_spawn delivers through that strand, never races the body),
-// and the caller's handler is completed with void(error_code, T) on its associated
-// executor. co_spawn never calls the handler inside the initiating function.
+// returning std::tuple<error_code, T>, started by co_spawn on a strand of its own (so a
+// cancellation, delivered through that strand, never races the body), and the caller's
+// handler is completed with void(error_code, T) on its associated executor. co_spawn never
+// calls the handler inside the initiating function.
 
 #include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/error.hpp>
@@ -15,8 +15,10 @@
 #include <boost/asio/associated_cancellation_slot.hpp>
 #include <boost/asio/associated_executor.hpp>
 #include <boost/asio/awaitable.hpp>
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <exception>
@@ -47,36 +49,62 @@ inline error_code error_from_exception(std::exception_ptr ep) noexcept {
   }
 }
 
+// Boost 1.81's co_spawn forwards a cancellation by dispatching a raw pointer to a signal
+// that its own completion may destroy first: a cancel racing a completion is a
+// use-after-free (later Asio keeps that signal in a shared_ptr). So co_spawn never sees the
+// caller's slot. It is given a signal of ours, kept alive by this forwarder in the caller's
+// slot, which emits it on the operation's strand; there co_spawn's own dispatch runs inline
+// and leaves nothing queued behind.
+class cancellation_forwarder {
+ public:
+  cancellation_forwarder(std::shared_ptr<asio::cancellation_signal> sig,
+                         asio::strand<asio::any_io_executor> strand)
+      : sig_(std::move(sig)), strand_(std::move(strand)) {}
+
+  void operator()(asio::cancellation_type type) const {
+    asio::dispatch(strand_, [sig = sig_, type] { sig->emit(type); });
+  }
+
+ private:
+  std::shared_ptr<asio::cancellation_signal> sig_;
+  asio::strand<asio::any_io_executor> strand_;
+};
+
 // Adapts co_spawn's void(exception_ptr, op_result<T>) to the caller's void(error_code, T),
-// keeping the caller's executor, cancellation slot and allocator associated.
+// keeping the caller's executor and allocator associated; cancellation arrives through the
+// forwarder above.
 template <class T, class Handler, class Executor>
 class op_completion {
  public:
   using executor_type = Executor;
-  using cancellation_slot_type = asio::associated_cancellation_slot_t<Handler>;
+  using cancellation_slot_type = asio::cancellation_slot;
   using allocator_type = asio::associated_allocator_t<Handler>;
 
-  op_completion(Handler h, Executor ex) : handler_(std::move(h)), ex_(std::move(ex)) {}
+  op_completion(Handler h, Executor ex, std::shared_ptr<asio::cancellation_signal> sig)
+      : handler_(std::move(h)), ex_(std::move(ex)), sig_(std::move(sig)) {}
 
   executor_type get_executor() const noexcept { return ex_; }
   cancellation_slot_type get_cancellation_slot() const noexcept {
-    return asio::get_associated_cancellation_slot(handler_);
+    return sig_ ? sig_->slot() : asio::cancellation_slot();
   }
   allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler_); }
 
   void operator()(std::exception_ptr ep, op_result<T> r) {
     if (ep) std::get<0>(r) = error_from_exception(ep);
+    // The operation is over: take the forwarder out of the caller's slot.
+    if (sig_) asio::get_associated_cancellation_slot(handler_).clear();
     std::move(handler_)(std::get<0>(r), std::move(std::get<1>(r)));
   }
 
  private:
   Handler handler_;
   Executor ex_;
+  std::shared_ptr<asio::cancellation_signal> sig_;
 };
 
 /// The one initiation object of every operation: `Body(state, args...)` makes the coroutine.
 /// Named per operation through an alias (`initiate_get_call`), so async_initiate sees a
-/// distinct, stateless-but-for-the-client initiation type for each.
+/// distinct initiation type for each.
 template <class State, class T, auto Body>
 struct initiation {
   std::shared_ptr<State> state;
@@ -85,9 +113,15 @@ struct initiation {
   void operator()(Handler&& handler, Args&&... args) const {
     const asio::any_io_executor& io = state->executor();
     auto ex = asio::get_associated_executor(handler, io);
-    asio::co_spawn(
-        asio::make_strand(io), Body(state, std::forward<Args>(args)...),
-        op_completion<T, std::decay_t<Handler>, decltype(ex)>(std::forward<Handler>(handler), std::move(ex)));
+    auto strand = asio::make_strand(io);
+    std::shared_ptr<asio::cancellation_signal> sig;
+    if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
+      sig = std::make_shared<asio::cancellation_signal>();
+      slot.template emplace<cancellation_forwarder>(sig, strand);
+    }
+    asio::co_spawn(strand, Body(state, std::forward<Args>(args)...),
+                   op_completion<T, std::decay_t<Handler>, decltype(ex)>(std::forward<Handler>(handler),
+                                                                         std::move(ex), std::move(sig)));
   }
 };
 

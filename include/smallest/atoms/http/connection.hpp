@@ -20,6 +20,7 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 
 namespace smallest::atoms::http {
@@ -39,9 +40,14 @@ struct connection_limits {
 /// What one exchange found out, beyond its error code.
 struct exchange_result {
   error_code ec;
+  bool request_sent = false;      ///< the whole request was written to the socket
   bool response_started = false;  ///< some bytes of a response arrived
   bool reusable = false;          ///< complete response, keep-alive, nothing left over
 };
+
+namespace detail {
+struct resolving;
+}  // namespace detail
 
 class connection {
  public:
@@ -70,6 +76,10 @@ class connection {
   /// Close the socket now (no TLS close_notify: the connection is being abandoned).
   ATOMS_DECL void close() noexcept;
 
+  /// Abandon whatever is in progress: a pending resolve, connect, handshake, write or read
+  /// completes at once with an error, and the connection is closed. Must run on strand().
+  ATOMS_DECL void abort() noexcept;
+
   std::chrono::steady_clock::time_point idle_since{};
   std::size_t requests = 0;
 
@@ -84,6 +94,7 @@ class connection {
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;
   std::optional<beast::tcp_stream> plain_;
   beast::flat_buffer buffer_;
+  std::weak_ptr<detail::resolving> resolving_;  // the lookup in progress, if any
   bool open_ = false;
 };
 

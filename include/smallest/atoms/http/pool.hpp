@@ -35,21 +35,19 @@ class pool : public std::enable_shared_from_this<pool> {
   const endpoint& target() const noexcept { return ep_; }
 
   /// Sends `req` on a pooled connection (opening one if needed) and reads the response into
-  /// `res`. If a reused connection turns out to have been closed by the server while idle
-  /// and nothing of the response arrived, the request goes again on another connection;
-  /// a request some response bytes arrived for is never sent twice. `attempts` counts the
-  /// exchanges tried. Runs in the caller's coroutine, on any executor; honours its
-  /// (terminal) cancellation, after which the connection is closed, never reused.
-  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res, unsigned& attempts);
+  /// `res`. If a reused connection turns out to have been closed by the server while idle,
+  /// before any byte of the response, the request goes once more on another connection:
+  /// if it is `replayable` (idempotent), or if it was not even written whole. A request some
+  /// response bytes arrived for is never sent twice. `attempts` counts the exchanges tried.
+  /// Runs in the caller's coroutine, which must run on a strand (or a one-thread executor);
+  /// honours its cancellation, after which the connection is closed, never reused.
+  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res, unsigned& attempts,
+                                                             bool replayable);
 
   /// Connections open now, idle or in use.
   ATOMS_DECL std::size_t open_connections() const;
   /// Connections idle in the pool now.
   ATOMS_DECL std::size_t idle_connections() const;
-
-  /// Closes the idle connections and fails the waiting operations with errc::client_closed;
-  /// operations in flight finish, and their connections are then closed.
-  ATOMS_DECL void close();
 
  private:
   struct waiter {
@@ -83,9 +81,19 @@ class pool : public std::enable_shared_from_this<pool> {
     std::unique_ptr<connection> conn_;
   };
 
+  // An exchange's cancellation state, shared by the waiting operation and the connection's
+  // strand; touched only on that strand.
+  struct abort_token {
+    bool active = true;  // the exchange has not finished: the connection may be touched
+    bool aborted = false;
+  };
+
   ATOMS_DECL asio::awaitable<std::tuple<error_code, lease>> acquire();
-  ATOMS_DECL asio::awaitable<exchange_result> run_on(connection& c, request& req, response& res);
+  ATOMS_DECL lease new_connection();
+  ATOMS_DECL asio::awaitable<exchange_result> run_on(connection& c, request& req, response& res,
+                                                     std::shared_ptr<abort_token> token);
   ATOMS_DECL void release(std::unique_ptr<connection> c, bool reusable) noexcept;
+  ATOMS_DECL void drop_idle();
 
   asio::any_io_executor io_;
   endpoint ep_;
@@ -96,7 +104,6 @@ class pool : public std::enable_shared_from_this<pool> {
   std::vector<std::unique_ptr<connection>> idle_;  // most recently used last
   std::deque<std::shared_ptr<waiter>> waiters_;
   std::size_t open_ = 0;  // idle + in use + being opened
-  bool closed_ = false;
 };
 
 }  // namespace smallest::atoms::http

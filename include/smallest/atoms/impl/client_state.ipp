@@ -41,13 +41,20 @@ inline std::shared_ptr<asio::ssl::context> make_tls_context(const client_options
 }
 
 // A short printable excerpt of a body for a human, with `secret` masked should a server
-// ever echo it.
+// ever echo it: masked before it is cut, so no part of the secret survives at the cut.
 inline std::string body_excerpt(std::string_view body, std::string_view secret, std::size_t max = 200) {
-  std::string s;
-  for (char c : body.substr(0, max)) s.push_back((c >= 0x20 && c < 0x7f) ? c : ' ');
+  std::string s(body);
   if (secret.size() >= 4)
     for (auto pos = s.find(secret); pos != std::string::npos; pos = s.find(secret, pos))
       s.replace(pos, secret.size(), "***");
+  if (s.size() > max) {
+    s.resize(max);
+    // Cut at a UTF-8 boundary: drop a trailing partial character.
+    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
+    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
+  }
+  for (char& c : s)
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   return s;
 }
 
@@ -100,7 +107,10 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
   req.prepare_payload();
 
   http::response res;
-  http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts);
+  // Reads and overwrites may be sent again on another connection if a pooled one was dead.
+  const bool replayable = r.method == bhttp::verb::get || r.method == bhttp::verb::head ||
+                          r.method == bhttp::verb::put || r.method == bhttp::verb::delete_;
+  http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts, replayable);
   if (x.ec) co_return x.ec;
 
   diag.http_status = res.result_int();

@@ -29,7 +29,6 @@ class client_category_impl final : public boost::system::error_category {
       case errc::connection_closed: return "the server closed the connection before a complete response";
       case errc::timeout:
         return "the request timed out: check the network, or raise client_options::request_timeout";
-      case errc::client_closed: return "the client was shut down before the operation finished";
       case errc::internal: return "an unexpected failure inside the client: please report it";
     }
     return "unknown atoms error " + std::to_string(ev);

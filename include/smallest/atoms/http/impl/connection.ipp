@@ -25,11 +25,18 @@ namespace smallest::atoms::http {
 namespace detail {
 inline constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
-// A resolver and whether its deadline fired. A namespace-scope type: g++ 12 cannot mangle
-// a class local to a coroutine once it sits in a precompiled header.
+// A lookup in progress. Asio resolves with a blocking getaddrinfo on a thread of its own,
+// which cancel() cannot interrupt once it has started, so the connection does not await the
+// resolve itself: it waits on `wake`, which the lookup's completion, the connect deadline or
+// abort() ends, and abandons a lookup that is late (this state outlives it). A
+// namespace-scope type: g++ 12 cannot mangle a class local to a coroutine in a PCH.
 struct resolving {
+  explicit resolving(const asio::any_io_executor& ex) : resolver(ex), wake(ex) {}
   asio::ip::tcp::resolver resolver;
-  bool expired = false;
+  asio::steady_timer wake;
+  asio::ip::tcp::resolver::results_type results;
+  error_code ec;
+  bool done = false;
 };
 }  // namespace detail
 
@@ -43,29 +50,33 @@ ATOMS_DECL connection::connection(const asio::any_io_executor& io, asio::ssl::co
 
 ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep,
                                                               const connection_limits& lim) {
-  // Resolve under the connect timeout: the resolver has no expiry of its own, so a timer
-  // cancels it. Both run on this connection's strand. The timer's handler may already be
-  // queued when the resolve completes, so it holds only a weak reference.
-  using detail::resolving;
-  auto state = std::make_shared<resolving>(resolving{asio::ip::tcp::resolver(strand_)});
-  asio::steady_timer deadline(strand_);
-  deadline.expires_after(lim.connect_timeout);
-  deadline.async_wait([weak = std::weak_ptr<resolving>(state)](error_code ec) {
-    if (auto st = weak.lock(); st && !ec) {
-      st->expired = true;
-      st->resolver.cancel();
-    }
+  // One deadline for resolve, connect and handshake together.
+  const auto deadline = std::chrono::steady_clock::now() + lim.connect_timeout;
+  auto st = std::make_shared<detail::resolving>(strand_);
+  resolving_ = st;
+  st->wake.expires_at(deadline);
+  st->resolver.async_resolve(ep.host, ep.port, [st](error_code ec, asio::ip::tcp::resolver::results_type r) {
+    st->ec = ec;
+    st->results = std::move(r);
+    st->done = true;
+    st->wake.cancel();
   });
-  auto [rec, results] = co_await state->resolver.async_resolve(ep.host, ep.port, detail::use_tuple);
-  deadline.cancel();
-  if (rec) co_return state->expired ? error_code(beast::error::timeout) : rec;
+  (void)co_await st->wake.async_wait(detail::use_tuple);
+  resolving_.reset();
+  if (!st->done) {
+    st->resolver.cancel();
+    co_return error_code(beast::error::timeout);
+  }
+  if (st->ec) co_return st->ec;
+  const auto& results = st->results;
 
   beast::tcp_stream& s = tcp();
-  s.expires_after(lim.connect_timeout);
+  s.expires_at(deadline);
   auto [cec, connected] = co_await s.async_connect(results, detail::use_tuple);
   (void)connected;
   if (cec) co_return cec;
-  s.socket().set_option(asio::ip::tcp::no_delay(true));
+  error_code ignored;
+  s.socket().set_option(asio::ip::tcp::no_delay(true), ignored);  // a latency hint; failing it is harmless
 
   if (tls_) {
     // SNI names the host (never for an IP literal, which RFC 6066 forbids); the peer's
@@ -94,6 +105,7 @@ asio::awaitable<exchange_result> connection::exchange_on(Stream& s, request& req
   tcp().expires_after(lim.request_timeout);
   auto [wec, wn] = co_await beast::http::async_write(s, req, detail::use_tuple);
   (void)wn;
+  r.request_sent = !wec;
   if (!wec) {
     auto [rec, rn] = co_await beast::http::async_read(s, buffer_, parser, detail::use_tuple);
     (void)rn;
@@ -107,9 +119,10 @@ asio::awaitable<exchange_result> connection::exchange_on(Stream& s, request& req
     co_return r;
   }
   tcp().expires_never();
+  // The parser's keep_alive() also knows a body delimited by the end of the stream.
+  r.reusable = parser.keep_alive() && buffer_.size() == 0;
   res = parser.release();
   ++requests;
-  r.reusable = res.keep_alive() && buffer_.size() == 0;
   if (!r.reusable) close();
   co_return r;
 }
@@ -132,6 +145,11 @@ ATOMS_DECL bool connection::idle_and_alive() const noexcept {
 #else
   return true;
 #endif
+}
+
+ATOMS_DECL void connection::abort() noexcept {
+  if (auto st = resolving_.lock()) st->wake.cancel();
+  close();
 }
 
 ATOMS_DECL void connection::close() noexcept {

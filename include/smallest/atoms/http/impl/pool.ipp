@@ -2,11 +2,12 @@
 #ifndef SMALLEST_ATOMS_HTTP_IMPL_POOL_IPP
 #define SMALLEST_ATOMS_HTTP_IMPL_POOL_IPP
 
-#include <smallest/atoms/error.hpp>
 #include <smallest/atoms/http/pool.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/dispatch.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -19,6 +20,7 @@ ATOMS_DECL pool::pool(asio::any_io_executor io, endpoint ep, pool_options opts,
                       std::shared_ptr<asio::ssl::context> tls)
     : io_(std::move(io)), ep_(std::move(ep)), opts_(opts), tls_(std::move(tls)) {
   if (opts_.max_connections == 0) opts_.max_connections = 1;
+  idle_.reserve(opts_.max_connections);  // release() never allocates for it
 }
 
 ATOMS_DECL std::size_t pool::open_connections() const {
@@ -31,25 +33,11 @@ ATOMS_DECL std::size_t pool::idle_connections() const {
   return idle_.size();
 }
 
-ATOMS_DECL void pool::close() {
-  std::vector<std::unique_ptr<connection>> idle;
-  std::deque<std::shared_ptr<waiter>> waiters;
-  {
-    std::lock_guard lk(mu_);
-    closed_ = true;
-    open_ -= idle_.size();
-    idle.swap(idle_);
-    waiters.swap(waiters_);
-  }
-  for (auto& w : waiters) asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
-  // `idle` closes its sockets here, outside the lock: no operation uses them.
-}
-
 ATOMS_DECL void pool::release(std::unique_ptr<connection> c, bool reusable) noexcept {
   std::shared_ptr<waiter> wake;
   {
     std::lock_guard lk(mu_);
-    if (c && reusable && c->is_open() && !closed_) {
+    if (c && reusable && c->is_open()) {
       if (!waiters_.empty()) {
         wake = std::move(waiters_.front());
         waiters_.pop_front();
@@ -58,7 +46,7 @@ ATOMS_DECL void pool::release(std::unique_ptr<connection> c, bool reusable) noex
         c->idle_since = std::chrono::steady_clock::now();
         idle_.push_back(std::move(c));
       }
-    } else if (!waiters_.empty() && !closed_) {
+    } else if (!waiters_.empty()) {
       // The connection is gone but its slot is not: the first waiter opens a new one.
       wake = std::move(waiters_.front());
       waiters_.pop_front();
@@ -67,18 +55,37 @@ ATOMS_DECL void pool::release(std::unique_ptr<connection> c, bool reusable) noex
       --open_;
     }
   }
-  // The waiter's timer lives on the waiting operation's executor: wake it there.
+  // The waiter's timer lives on the waiting operation's strand: wake it there.
   if (wake) asio::post(wake->timer.get_executor(), [wake] { wake->timer.cancel(); });
   // `c`, if still owned, closes here, outside the lock.
+}
+
+ATOMS_DECL void pool::drop_idle() {
+  std::vector<std::unique_ptr<connection>> idle;  // closed outside the lock
+  std::lock_guard lk(mu_);
+  idle.reserve(idle_.size());
+  for (auto& c : idle_) idle.push_back(std::move(c));
+  open_ -= idle_.size();
+  idle_.clear();  // keeps its capacity: release() must not allocate
+}
+
+// A connection for a slot already counted in open_; the slot is given back if making it throws.
+ATOMS_DECL pool::lease pool::new_connection() {
+  try {
+    return lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()));
+  } catch (...) {
+    release(nullptr, false);
+    throw;
+  }
 }
 
 ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() {
   const asio::any_io_executor self = co_await asio::this_coro::executor;
   std::shared_ptr<waiter> w;
   std::vector<std::unique_ptr<connection>> stale;  // closed outside the lock
+  bool open_new = false;
   {
     std::lock_guard lk(mu_);
-    if (closed_) co_return std::tuple{error_code(errc::client_closed), lease{}};
     auto now = std::chrono::steady_clock::now();
     while (!idle_.empty()) {
       std::unique_ptr<connection> c = std::move(idle_.back());
@@ -90,59 +97,95 @@ ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() 
     }
     if (open_ < opts_.max_connections) {
       ++open_;
-      co_return std::tuple{error_code{},
-                           lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
+      open_new = true;
+    } else {
+      w = std::make_shared<waiter>(self);
+      w->timer.expires_at(asio::steady_timer::time_point::max());
+      waiters_.push_back(w);
     }
-    w = std::make_shared<waiter>(self);
-    w->timer.expires_at(asio::steady_timer::time_point::max());
-    waiters_.push_back(w);
   }
   stale.clear();
+  if (open_new) co_return std::tuple{error_code{}, new_connection()};
 
   auto [ec] = co_await w->timer.async_wait(asio::as_tuple(asio::use_awaitable));
-  (void)ec;  // woken by release() or close() (operation_aborted), or by our own cancellation
+  (void)ec;  // woken by release(), or by the operation's own cancellation
 
-  std::lock_guard lk(mu_);
-  if (w->conn) co_return std::tuple{error_code{}, lease(shared_from_this(), std::move(w->conn))};
-  if (w->slot) {
-    co_return std::tuple{error_code{},
-                         lease(shared_from_this(), std::make_unique<connection>(io_, tls_.get()))};
-  }
-  // Neither handed a connection nor a slot: the operation was cancelled or the pool closed.
-  if (auto it = std::find(waiters_.begin(), waiters_.end(), w); it != waiters_.end()) waiters_.erase(it);
-  co_return std::tuple{closed_ ? error_code(errc::client_closed) : error_code(asio::error::operation_aborted),
-                       lease{}};
-}
-
-ATOMS_DECL asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, response& res) {
-  (void)co_await asio::this_coro::throw_if_cancelled(false);
-  if (!c.is_open()) {
-    if (error_code ec = co_await c.async_open(ep_, opts_.limits)) {
-      c.close();
-      co_return exchange_result{ec};
+  {
+    std::lock_guard lk(mu_);
+    if (w->conn) co_return std::tuple{error_code{}, lease(shared_from_this(), std::move(w->conn))};
+    if (!w->slot) {
+      // Handed neither a connection nor a slot: the operation was cancelled.
+      if (auto it = std::find(waiters_.begin(), waiters_.end(), w); it != waiters_.end()) waiters_.erase(it);
+      co_return std::tuple{error_code(asio::error::operation_aborted), lease{}};
     }
   }
-  co_return co_await c.async_exchange(req, res, opts_.limits);
+  co_return std::tuple{error_code{}, new_connection()};
+}
+
+ATOMS_DECL asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, response& res,
+                                                         std::shared_ptr<abort_token> token) {
+  (void)co_await asio::this_coro::throw_if_cancelled(false);
+  exchange_result r;
+  if (!token->aborted && !c.is_open()) {
+    r.ec = co_await c.async_open(ep_, opts_.limits);
+    if (r.ec) c.close();
+  }
+  if (!r.ec && !token->aborted) r = co_await c.async_exchange(req, res, opts_.limits);
+  token->active = false;
+  if (token->aborted) {
+    r.ec = asio::error::operation_aborted;
+    r.reusable = false;
+    c.close();
+  }
+  co_return r;
 }
 
 ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, response& res,
-                                                                 unsigned& attempts) {
+                                                                 unsigned& attempts, bool replayable) {
+  asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+  bool retried = false;
   for (;;) {
     auto [ec, l] = co_await acquire();
     if (ec) co_return exchange_result{ec};
     connection& c = l.conn();
+    if (cs.cancelled() != asio::cancellation_type::none) {
+      l.end(c.is_open());  // untouched: an open connection goes back as it came
+      co_return exchange_result{asio::error::operation_aborted};
+    }
     const bool reused = c.is_open();
     ++attempts;
-    // All I/O of a connection runs on its own strand, whichever operation holds it.
-    exchange_result r = co_await asio::co_spawn(c.strand(), run_on(c, req, res), asio::use_awaitable);
+
+    // All I/O of a connection runs on its own strand, whichever operation holds it: the
+    // exchange is a coroutine of its own there. A cancellation of ours reaches it as an abort
+    // posted to that strand (not through co_spawn's own forwarding, which Boost 1.81 gets
+    // wrong); the token tells a late abort that the exchange is over.
+    auto token = std::make_shared<abort_token>();
+    asio::cancellation_slot slot = cs.slot();  // disconnected when the caller cannot cancel
+    if (slot.is_connected())
+      slot.assign([token, &c](asio::cancellation_type) {
+        asio::dispatch(c.strand(), [token, &c] {
+          if (token->active && !token->aborted) {
+            token->aborted = true;
+            c.abort();
+          }
+        });
+      });
+    exchange_result r =
+        co_await asio::co_spawn(c.strand(), run_on(c, req, res, token),
+                                asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+    if (slot.is_connected()) slot.clear();
     l.end(!r.ec && r.reusable);
     if (!r.ec) co_return r;
+
     // A reused connection that fails before any byte of the response was most likely closed
-    // by the server while idle: the request did not reach it, so it is safe to send again.
-    // Not after a timeout (the server may be working on it) nor after a cancellation.
-    const bool stale = reused && !r.response_started && r.ec != beast::error::timeout &&
-                       r.ec != asio::error::operation_aborted;
+    // by the server while idle: the request did not reach it. Send it once more, on another
+    // connection, if that cannot do harm twice. Never after a timeout (the server may be
+    // working on it) nor after a cancellation.
+    const bool stale = reused && !retried && !r.response_started && (replayable || !r.request_sent) &&
+                       r.ec != beast::error::timeout && r.ec != asio::error::operation_aborted;
     if (!stale) co_return r;
+    retried = true;
+    drop_idle();  // the server probably closed them all
   }
 }
 
