@@ -14,6 +14,8 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_to.hpp>
 
 #include <doctest/doctest.h>
 
@@ -46,13 +48,16 @@ constexpr const char* example_id = "CALL-1768842587790-69eb58";
 // io_context with a deadline, so a test fails instead of hanging.
 class raw_client {
  public:
-  explicit raw_client(const testing::emulator& e, const std::string& verify_host = "localhost") {
-    CHECK_FALSE(connect(e, verify_host));
+  // `port` 0 is the API's; e.recording_port() is the recording origin's.
+  explicit raw_client(const testing::emulator& e, const std::string& verify_host = "localhost",
+                      std::uint16_t port = 0) {
+    CHECK_FALSE(connect(e, verify_host, port));
   }
   raw_client() = default;
 
-  error_code connect(const testing::emulator& e, const std::string& verify_host = "localhost") {
-    const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), e.port()};
+  error_code connect(const testing::emulator& e, const std::string& verify_host = "localhost",
+                     std::uint16_t port = 0) {
+    const tcp::endpoint endpoint{asio::ip::make_address("127.0.0.1"), port != 0 ? port : e.port()};
     if (e.ca_pem().empty()) {
       tcp_.emplace(ioc_);
       return run(tcp_.value(), [&](auto h) { tcp_->async_connect(endpoint, h); });
@@ -87,13 +92,17 @@ class raw_client {
     });
   }
 
-  // GET with the key (if any), expecting an answer.
-  response get(const std::string& target, std::optional<std::string> key = "test-key",
-               bool keep_alive = true) {
-    http::request<http::string_body> req{http::verb::get, target, 11};
+  // GET (or POST with a body) with the key (if any), expecting an answer.
+  response get(const std::string& target, std::optional<std::string> key = "test-key", bool keep_alive = true,
+               std::optional<std::string> post_body = std::nullopt) {
+    http::request<http::string_body> req{post_body ? http::verb::post : http::verb::get, target, 11};
     req.set(http::field::host, "localhost");
     if (key) req.set(http::field::authorization, "Bearer " + *key);
     req.keep_alive(keep_alive);
+    if (post_body) {
+      req.set(http::field::content_type, "application/json");
+      req.body() = *post_body;
+    }
     response res;
     CHECK_FALSE(send(req));
     const error_code ec = receive(res);
@@ -146,6 +155,14 @@ void check_error(const response& res, unsigned status, const std::string& messag
   CHECK(res.result_int() == status);
   check_headers(res);
   CHECK(res.body() == R"({"status":false,"errors":[")" + message + R"("]})");
+}
+
+// `data` of a 200 answer.
+json::object data_of(const response& res) {
+  CHECK(res.result_int() == 200);
+  json::value v = json::parse(res.body());
+  CHECK(v.at("status") == true);
+  return v.at("data").as_object();
 }
 
 }  // namespace
@@ -449,6 +466,246 @@ TEST_SUITE("emulator") {
     CHECK(e.requests_served() == 100);
     e.close_idle_connections();
     CHECK(e.open_connections() == 0);
+  }
+
+  TEST_CASE("GET /conversation: every filter, the sort orders and the service's pagination") {
+    testing::emulator e({.tls = false, .calls = 40});
+    raw_client c(e);
+    auto list = [&](const std::string& query) { return data_of(c.get("/atoms/v1/conversation" + query)); };
+    auto total = [&](const std::string& query) {
+      return list(query).at("pagination").at("total").as_int64();
+    };
+
+    const json::object first = list("");
+    CHECK(first.at("pagination") ==
+          json::object{{"total", 40}, {"page", 1}, {"limit", 5}, {"hasMore", true}, {"totalPages", 8}});
+    const json::array& logs = first.at("logs").as_array();
+    REQUIRE(logs.size() == 5);
+    const json::object& ex = logs[0].as_object();  // the newest updatedAt
+    CHECK(ex.at("callId") == example_id);
+    for (const char* key : {"_id",
+                            "callId",
+                            "status",
+                            "duration",
+                            "from",
+                            "to",
+                            "type",
+                            "agentId",
+                            "recordingUrl",
+                            "recordingDualUrl",
+                            "disconnectionReason",
+                            "retryCount",
+                            "createdAt",
+                            "dispositionMetrics",
+                            "agentDispositionConfig",
+                            "callFailureReason",
+                            "callCost",
+                            "versionId",
+                            "versionNumber",
+                            "isTest",
+                            "retryCallId",
+                            "retryAttemptNumber",
+                            "postCallAnalytics",
+                            "turnLatencyMetrics"})
+      CHECK_MESSAGE(ex.contains(key), key);
+    CHECK(ex.at("agentId") == "696e655577e1d88ff54b4fbf");
+    CHECK(ex.at("dispositionMetrics") == json::object{{"user_interested", "yes"}, {"user_name", "John"}});
+    CHECK(ex.at("agentDispositionConfig") ==
+          json::array{json::object{{"identifier", "user_interested"}, {"type", "ENUM"}},
+                      json::object{{"identifier", "user_name"}, {"type", "STRING"}}});
+    CHECK(ex.at("versionNumber") == 2);
+    CHECK(first.at("dispositionMetricsConfig").as_array().size() == 11);  // 4 + 2 + 5 metrics
+
+    const json::array all = list("?limit=1000").at("logs").as_array();
+    REQUIRE(all.size() == 40);
+    CHECK(list("?limit=1000").at("pagination").at("limit") == 500);
+    for (std::size_t i = 1; i < all.size(); ++i)  // updatedAt desc; ISO text sorts as time
+      CHECK(e.call(std::string(all[i - 1].at("callId").as_string()))->at("updatedAt").as_string() >=
+            e.call(std::string(all[i].at("callId").as_string()))->at("updatedAt").as_string());
+    auto every = [&](const std::string& query, auto pred) {
+      const json::object d = list(query + "&limit=500");
+      for (const auto& log : d.at("logs").as_array()) CHECK_MESSAGE(pred(log.as_object()), query);
+      return d.at("pagination").at("total").as_int64();
+    };
+    std::int64_t per_agent = 0;
+    for (const auto& agent : e.agent_ids()) {
+      const auto n = every("?agentIds=" + agent,
+                           [&](const json::object& l) { return l.at("agentId") == json::string(agent); });
+      CHECK(n > 0);
+      per_agent += n;
+    }
+    CHECK(per_agent == 40);
+    CHECK(total("?agentIds=" + e.agent_ids()[0] + "," + e.agent_ids()[1]) < 40);
+    const auto campaign = std::string(e.call(example_id)->at("campaignId").as_string());
+    CHECK(every("?campaignIds=" + campaign, [](const json::object& l) {
+            return l.at("agentId") == "696e655577e1d88ff54b4fbf" && l.at("type") == "telephony_outbound";
+          }) > 0);
+    CHECK(every("?callTypes=webcall,telephony_inbound",
+                [](const json::object& l) { return l.at("type") != "telephony_outbound"; }) > 0);
+    CHECK(every("?statusFilter=no_answer,failed", [](const json::object& l) {
+            return l.at("status") == "no_answer" || l.at("status") == "failed";
+          }) == 8);
+    CHECK(every("?disconnectReasonFilter=user_hangup",
+                [](const json::object& l) { return l.at("disconnectionReason") == "user_hangup"; }) > 0);
+    const auto retries = every("?callAttemptFilter=retry",
+                               [](const json::object& l) { return l.at("retryAttemptNumber") != 0; });
+    CHECK(retries > 0);
+    CHECK(total("?callAttemptFilter=initial") + retries == 40);
+    CHECK(total("?callAttemptFilter=all") == 40);
+    CHECK(every("?durationFilter=0-30",
+                [](const json::object& l) { return json::value_to<double>(l.at("duration")) < 30; }) > 0);
+    CHECK(every("?durationFilter=5%2B",
+                [](const json::object& l) { return json::value_to<double>(l.at("duration")) >= 300; }) > 0);
+    CHECK(total("?versionFilter=" + std::string(ex.at("versionId").as_string())) > 0);
+    CHECK(total("?dateFrom=2026-01-19T00:00:00.000Z") == 1);
+    CHECK(total("?dateTo=2026-01-19") == 39);
+    CHECK(total("?search=69EB58") == 1);
+    CHECK(total("?search=%2B912268093636") > 1);
+    const json::array by_duration = list("?sortBy=callDuration&sortOrder=asc&limit=40").at("logs").as_array();
+    for (std::size_t i = 1; i < by_duration.size(); ++i)
+      CHECK(json::value_to<double>(by_duration[i - 1].at("duration")) <=
+            json::value_to<double>(by_duration[i].at("duration")));
+    const json::object last = list("?page=8");
+    CHECK(last.at("pagination").at("hasMore") == false);
+    CHECK(list("?page=9").at("logs").as_array().empty());
+
+    check_error(c.get("/atoms/v1/conversation?limit=0"), 400, "limit must be a positive integer");
+    check_error(c.get("/atoms/v1/conversation?page=0"), 400, "page must be a positive integer");
+    check_error(c.get("/atoms/v1/conversation?limit=ten"), 400, "limit must be a positive integer");
+    CHECK(c.get("/atoms/v1/conversation?sortBy=name").result_int() == 400);
+    CHECK(c.get("/atoms/v1/conversation?dateFrom=yesterday").result_int() == 400);
+  }
+
+  TEST_CASE("POST /conversation/search: 1 to 100 ids, unknown ones dropped, three list fields left out") {
+    testing::emulator e({.tls = false});
+    raw_client c(e);
+    auto search = [&](const std::string& body) {
+      return c.get("/atoms/v1/conversation/search", "test-key", true, body);
+    };
+    const auto ids = e.call_ids();
+    const json::object d = data_of(search(R"({"callIds":[")" + ids[3] + R"(","CALL-0000000000000-000000",")" +
+                                          example_id + R"(",")" + ids[3] + R"("]})"));
+    CHECK(d.at("total") == 2);
+    CHECK(d.at("requestedCount") == 4);
+    const json::array& logs = d.at("logs").as_array();
+    REQUIRE(logs.size() == 2);
+    CHECK(logs[0].at("callId") == json::string(ids[3]));
+    CHECK(logs[1].at("callId") == example_id);
+    for (const char* key : {"dispositionMetrics", "agentDispositionConfig", "versionNumber"})
+      CHECK_FALSE(logs[1].as_object().contains(key));
+    for (const char* key : {"agentId", "versionId", "postCallAnalytics", "retryAttemptNumber"})
+      CHECK(logs[1].as_object().contains(key));
+
+    json::array hundred;
+    for (int i = 0; i < 100; ++i) hundred.emplace_back(ids[static_cast<std::size_t>(i) % ids.size()]);
+    CHECK(data_of(search(json::serialize(json::object{{"callIds", hundred}}))).at("total") == 20);
+    hundred.emplace_back(example_id);
+    check_error(search(json::serialize(json::object{{"callIds", hundred}})), 400,
+                "callIds must contain at most 100 items");
+    check_error(search(R"({"callIds":[]})"), 400, "callIds must contain at least 1 item");
+    check_error(search("{"), 400, "callIds must be an array of strings");
+    check_error(search(R"({"callIds":[1]})"), 400, "callIds must be an array of strings");
+  }
+
+  TEST_CASE("post-call analytics: stored per agent, validated by the service, both type keys on read") {
+    testing::emulator e({.tls = false});
+    raw_client c(e);
+    const std::string path = "/atoms/v1/agent/696e655577e1d88ff54b4fbf/post-call-analytics";
+    json::object cfg = data_of(c.get(path));
+    CHECK(cfg.at("summaryPrompt") == "Summarize this sales call briefly.");
+    const json::object& m0 = cfg.at("dispositionMetrics").at(0).as_object();
+    CHECK(m0.at("identifier") == "user_interested");
+    CHECK(m0.at("dispositionMetricType") == "ENUM");
+    CHECK(m0.at("dispositionValues") == json::object{{"type", "ENUM"}});
+    CHECK(m0.at("choices") == json::array{"yes", "no", "unclear"});
+
+    // The page's shape (nested type only) is accepted and stored with both keys.
+    const response set = c.get(path, "test-key", true, R"({"summaryPrompt":"Brief.","dispositionMetrics":[
+        {"identifier":"call_outcome","dispositionMetricPrompt":"Outcome?","dispositionValues":{"type":"ENUM"},"choices":["won","lost"]},
+        {"identifier":"callback_at","dispositionMetricPrompt":"When?","dispositionMetricType":"DATETIME"}]})");
+    CHECK(data_of(set) == data_of(c.get(path)));
+    cfg = data_of(c.get(path));
+    CHECK(cfg.at("summaryPrompt") == "Brief.");
+    CHECK(cfg.at("dispositionMetrics").at(1) ==
+          json::object{{"identifier", "callback_at"},
+                       {"dispositionMetricPrompt", "When?"},
+                       {"dispositionMetricType", "DATETIME"},
+                       {"dispositionValues", json::object{{"type", "DATETIME"}}}});
+    CHECK(data_of(c.get("/atoms/v1/conversation?limit=1")).at("logs").at(0).at("agentDispositionConfig") ==
+          json::array{json::object{{"identifier", "call_outcome"}, {"type", "ENUM"}},
+                      json::object{{"identifier", "callback_at"}, {"type", "DATETIME"}}});
+    const json::object agent = data_of(c.get("/atoms/v1/agent/696e655577e1d88ff54b4fbf"));
+    CHECK(agent.at("_resolvedConfig")
+              .at("postCallAnalyticsConfig")
+              .at("dispositionMetrics")
+              .at(0)
+              .at("choices") == json::array{"won", "lost"});
+
+    const response bad = c.get(path, "test-key", true, R"({"dispositionMetrics":[
+        {"identifier":"Bad-Id","dispositionMetricPrompt":"x","dispositionMetricType":"STRING"},
+        {"identifier":"dup","dispositionMetricPrompt":" ","dispositionMetricType":"ENUM"},
+        {"identifier":"dup","dispositionMetricPrompt":"y","dispositionMetricType":"BOOLEAN","choices":["a"]},
+        {"identifier":"kind","dispositionMetricPrompt":"z","dispositionMetricType":"FLOAT"}]})");
+    CHECK(bad.result_int() == 400);
+    CHECK(json::parse(bad.body()) ==
+          json::object{
+              {"status", false},
+              {"errors", json::array{"dispositionMetrics[0] (Bad-Id): identifier must match ^[a-z0-9_]+$",
+                                     "dispositionMetrics[1] (dup): dispositionMetricPrompt must not be empty",
+                                     "dispositionMetrics[1] (dup): ENUM needs at least one choice",
+                                     "dispositionMetrics[2] (dup): identifier must be unique",
+                                     "dispositionMetrics[2] (dup): choices are allowed only on ENUM",
+                                     "dispositionMetrics[3] (kind): type must be one of STRING, BOOLEAN, "
+                                     "INTEGER, ENUM, DATETIME"}}});
+    CHECK(data_of(c.get(path)) == cfg);  // unchanged
+    check_error(c.get("/atoms/v1/agent/000000000000000000000000/post-call-analytics"), 400, "No agent found");
+    check_error(c.get("/atoms/v1/agent/000000000000000000000000/post-call-analytics", "test-key", true, "{}"),
+                400, "No agent found");
+    check_error(c.get("/atoms/v1/agent/000000000000000000000000"), 400, "No agent found");
+  }
+
+  TEST_CASE("recordings: presigned URLs on a second origin that expire, stream bytes and refuse keys") {
+    testing::emulator e({.recording_url_ttl = 400ms, .recording_size = 1024 * 1024 + 123});
+    raw_client c(e);
+    const std::string url(
+        data_of(c.get(conversation(example_id) + "/recording/download-url")).at("presignedUrl").as_string());
+    const std::string base = e.recording_base_url();
+    CHECK(base == "https://127.0.0.1:" + std::to_string(e.recording_port()));
+    REQUIRE(url.rfind(base + "/recordings/" + example_id + ".mp3?", 0) == 0);
+    const std::string target = url.substr(base.size());
+
+    raw_client store(e, "127.0.0.1", e.recording_port());
+    const response audio = store.get(target, std::nullopt);
+    REQUIRE(audio.result_int() == 200);
+    CHECK(audio[http::field::content_type] == "audio/mpeg");
+    CHECK(audio.body().size() == 1024 * 1024 + 123);
+    CHECK(audio.body() == testing::emulator::recording_bytes(example_id, 0, 1024 * 1024 + 123));
+    CHECK(audio.body().substr(0, 3) == "ID3");
+    CHECK_FALSE(e.recording_authorization_seen());
+
+    CHECK(store.get(target, "test-key").result_int() == 401);
+    CHECK(e.recording_authorization_seen());
+    std::string tampered = target;
+    tampered.back() = tampered.back() == '0' ? '1' : '0';
+    CHECK(store.get(tampered, std::nullopt).result_int() == 403);
+    std::this_thread::sleep_for(450ms);
+    const response expired = store.get(target, std::nullopt);
+    CHECK(expired.result_int() == 403);
+    CHECK(expired.body().find("Request has expired") != std::string::npos);
+    CHECK(e.recording_requests() == 4);
+    CHECK(e.recording_authorization_headers() == 1);
+    CHECK(e.recording_bytes_sent() == 1024 * 1024 + 123);
+    CHECK(e.requests().size() == 1);  // the API saw none of these
+
+    std::string unanswered;
+    for (const auto& id : e.call_ids())
+      if (e.call(id)->at("status") != "completed") unanswered = id;
+    check_error(c.get(conversation(unanswered) + "/recording/download-url"), 404,
+                "No recording found for this call");
+    check_error(c.get(conversation("696e6a5b77e1d88ff54b5a31") + "/recording/download-url"), 400,
+                "Invalid call ID format");
+    check_error(c.get(conversation("CALL-0000000000000-000000") + "/recording/download-url"), 404,
+                "Conversation log not found");
   }
 
 }  // TEST_SUITE

@@ -8,6 +8,8 @@
 #include <smallest/atoms/client.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
 
 #endif

@@ -2,10 +2,12 @@
 #ifndef SMALLEST_ATOMS_CLIENT_HPP
 #define SMALLEST_ATOMS_CLIENT_HPP
 
+#include <smallest/atoms/call_filter.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/models/call_log.hpp>
 #include <smallest/atoms/options.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -19,6 +21,9 @@ namespace detail {
 ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
                                                              std::string call_id, diagnostics* diag);
 using initiate_get_call = initiation<client_state, call_details, &get_call>;
+ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
+                                                           call_filter filter, diagnostics* diag);
+using initiate_get_calls = initiation<client_state, call_page, &get_calls>;
 }  // namespace detail
 
 /// A client of the Atoms API.
@@ -68,6 +73,29 @@ class client {
   auto async_get_call(std::string call_id, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, call_details)>(
         detail::initiate_get_call{state_}, token, std::move(call_id), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists one page of call logs (`GET /conversation`): the logs, the pagination
+  /// (`total`, `page`, `limit`, `has_more`, `total_pages`) and the organisation's
+  /// disposition metrics configuration.
+  ///
+  /// - Completion signature: `void(error_code, call_page)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument, with the rule in `diag.message`, for a filter the
+  ///   service would refuse or misread (limit outside 1–500, page < 1, an empty id or one
+  ///   holding ',', date_from after date_to); nothing is sent. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_page))
+                CompletionToken = detail::default_token>
+  auto async_get_calls(call_filter filter, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, call_page)>(
+        detail::initiate_get_calls{state_}, token, std::move(filter), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, call_page))
+                CompletionToken = detail::default_token>
+  auto async_get_calls(call_filter filter, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, call_page)>(
+        detail::initiate_get_calls{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
   }
 
  private:

@@ -17,11 +17,14 @@
 #include <smallest/atoms/http/impl/pool.ipp>
 #include <smallest/atoms/http/impl/url.ipp>
 #include <smallest/atoms/impl/call_details.ipp>
+#include <smallest/atoms/impl/call_log.ipp>
+#include <smallest/atoms/impl/call_filter.ipp>
 #include <smallest/atoms/impl/client.ipp>
 #include <smallest/atoms/impl/client_state.ipp>
 #include <smallest/atoms/impl/error.ipp>
 #include <smallest/atoms/impl/metric_value.ipp>
 #include <smallest/atoms/impl/options.ipp>
+#include <smallest/atoms/impl/post_call_config.ipp>
 #include <smallest/atoms/impl/time.ipp>
 #endif
 

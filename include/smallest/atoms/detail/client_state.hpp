@@ -43,6 +43,10 @@ class client_state {
   ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,
                                               boost::json::value& data);
 
+  /// `call`, then the `data` member decoded into T.
+  template <class T>
+  asio::awaitable<op_result<T>> fetch(api_request r, diagnostics& diag);
+
  private:
   asio::any_io_executor ex_;
   client_options opts_;
@@ -66,6 +70,14 @@ op_result<T> decode_data(const boost::json::value& data, diagnostics& diag) {
     diag.message = e.what();
     return {errc::decode_error, T{}};
   }
+}
+
+template <class T>
+asio::awaitable<op_result<T>> client_state::fetch(api_request r, diagnostics& diag) {
+  boost::json::value data;
+  error_code ec = co_await call(r, diag, data);
+  if (ec) co_return op_result<T>{ec, T{}};
+  co_return decode_data<T>(data, diag);
 }
 
 /// The usual way an operation starts: a diagnostics of its own unless the caller gave one.

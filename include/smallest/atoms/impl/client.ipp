@@ -25,10 +25,19 @@ ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<cli
   }
   // Named, not a temporary: g++ 12 destroys temporaries of a co_await expression twice.
   api_request request{.path = "/conversation/" + http::encode_component(call_id)};
-  boost::json::value data;
-  error_code ec = co_await s->call(request, *diag, data);
-  if (ec) co_return op_result<call_details>{ec, {}};
-  co_return decode_data<call_details>(data, *diag);
+  co_return co_await s->fetch<call_details>(std::move(request), *diag);
+}
+
+ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
+                                                           call_filter filter, diagnostics* given) {
+  (void)co_await asio::this_coro::throw_if_cancelled(false);
+  diag_ref diag(given);
+  api_request request{.path = "/conversation"};
+  if (std::string why; !call_query(filter, request.query, why)) {
+    (*diag).message = std::move(why);
+    co_return op_result<call_page>{errc::invalid_argument, {}};
+  }
+  co_return co_await s->fetch<call_page>(std::move(request), *diag);
 }
 
 }  // namespace detail

@@ -16,8 +16,43 @@
 // in a model fails a test instead of round-tripping.
 //
 // Served (under /atoms/v1, each requiring "Authorization: Bearer <api_key>", else 401
-// {"status":false,"errors":["Unauthorized: User not found"]}):
-//   GET /conversation/{id}   200 {"status":true,"data":{...}} | 404 "Conversation log not found"
+// {"status":false,"errors":["Unauthorized: User not found"]}; a 400 always has the shape
+// {"status":false,"errors":[...]}):
+//   GET  /conversation                 every filter of the document over the data set; page 1
+//                                      and limit 5 by default, limit clamped to 500, 400 for
+//                                      page or limit < 1 (or not an integer), an unknown sortBy
+//                                      or sortOrder, or a dateFrom/dateTo that is not ISO 8601;
+//                                      default order updatedAt desc.
+//                                      {"logs":[list item],"pagination":{total,page,limit,
+//                                      hasMore,totalPages},"dispositionMetricsConfig":[...]}
+//   POST /conversation/search          {"callIds":[1..100 ids]}, else 400; unknown ids dropped;
+//                                      each known call once, in request order.
+//                                      {"logs":[search item],"total","requestedCount"}
+//   GET  /conversation/{id}            200 {"status":true,"data":{...}} | 404 "Conversation log not found"
+//   GET  /conversation/{callId}/recording/download-url
+//                                      {"presignedUrl": "<recording_base_url()>/recordings/<id>.mp3?..."}
+//                                      400 "Invalid call ID format" (not CALL-...), 404 for an
+//                                      unknown call or one without a recording (not completed)
+//   GET  /agent/{id}                   AgentDTO subset: _id, name, description,
+//                                      _resolvedConfig.postCallAnalyticsConfig
+//   GET  /agent/{id}/post-call-analytics   {summaryPrompt, dispositionMetrics:[{identifier,
+//                                      dispositionMetricPrompt, dispositionMetricType,
+//                                      dispositionValues:{type}, choices (ENUM only)}]}
+//   POST /agent/{id}/post-call-analytics   validates (identifier ^[a-z0-9_]+$ and unique,
+//                                      non-empty prompt, a known type from either key, ENUM has
+//                                      choices, choices only on ENUM), 400 with one error per
+//                                      rule broken, each naming the metric; replaces the fields
+//                                      given and answers the stored configuration.
+//   Both agent routes answer 400 "No agent found" for an unknown agent, as the service does.
+//
+// The data set: the seeded calls (see emulator_options::calls) belong to three agents,
+// agent_ids(), each with one campaign (outbound calls only; inbound and web calls have a null
+// campaignId) and two versions; list items take agentId from the record's agent._id.
+//
+// Recordings are served by a second origin, recording_base_url() (HTTPS with the same CA, or
+// HTTP), like a presigned object store: a URL is valid for recording_url_ttl (403 after, or
+// if altered), any request carrying an Authorization header answers 401, and a recording is
+// recording_size deterministic bytes (recording_bytes()), streamed in 64 KiB chunks.
 // Anything else answers 404 {"status":false,"errors":["Cannot GET /atoms/v1/nope"]}, as
 // Express does. Every response has Content-Type "application/json; charset=utf-8", a
 // unique x-request-id and a Content-Length; keep-alive follows HTTP/1.1 and "Connection".
@@ -80,6 +115,48 @@ class emulator {
   // served as given: write it with the service's key names. Throws std::invalid_argument
   // if it has no string "callId".
   void put_call(boost::json::object call) { server_->state().data.calls.put(std::move(call)); }
+
+  // The seeded agents' ids, in order: every seeded call belongs to one of them.
+  std::vector<std::string> agent_ids() const {
+    std::vector<std::string> out;
+    for (const auto& a : server_->state().data.agents.all()) out.push_back(a.id);
+    return out;
+  }
+
+  // An agent's post-call analytics configuration, as GET /agent/{id}/post-call-analytics
+  // returns it in `data`; nullopt for an unknown agent.
+  std::optional<boost::json::object> post_call_config(const std::string& agent_id) const {
+    auto a = server_->state().data.agents.get(agent_id);
+    if (!a) return std::nullopt;
+    return std::move(a->post_call_config);
+  }
+
+  // --- the recording origin ---
+
+  // "https://127.0.0.1:PORT" (or "http://..." without TLS): where presigned URLs point.
+  const std::string& recording_base_url() const noexcept { return server_->state().data.recordings.base_url; }
+  std::uint16_t recording_port() const {
+    const auto& url = recording_base_url();
+    return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
+  }
+  // Requests the recording origin read, and how many of them carried an Authorization header
+  // (each of those answered 401).
+  std::size_t recording_requests() const noexcept { return server_->state().data.recordings.requests.load(); }
+  std::size_t recording_authorization_headers() const noexcept {
+    return server_->state().data.recordings.authorization_seen.load();
+  }
+  bool recording_authorization_seen() const noexcept { return recording_authorization_headers() > 0; }
+  // Body bytes the recording origin has written.
+  std::uint64_t recording_bytes_sent() const noexcept {
+    return server_->state().data.recordings.bytes_sent.load();
+  }
+
+  // Bytes [offset, offset + n) of the recording of `call_id`, as the origin serves them.
+  static std::string recording_bytes(const std::string& call_id, std::uint64_t offset, std::size_t n) {
+    std::string out(n, '\0');
+    detail::recording_bytes(call_id, offset, out.data(), n);
+    return out;
+  }
 
   // --- observation (thread-safe) ---
 

@@ -39,6 +39,12 @@ struct emulator_options {
   // > 0: a keep-alive connection that waits this long for its next request is closed,
   // as real servers do (nginx's keepalive_timeout, Node's keepAliveTimeout).
   std::chrono::milliseconds idle_timeout{0};
+
+  // Recordings, served on a second origin (see emulator::recording_base_url()): how long a
+  // URL from GET /conversation/{callId}/recording/download-url stays valid (403 after),
+  // and the size in bytes of every recording (generated as it is sent, so any size is cheap).
+  std::chrono::milliseconds recording_url_ttl{std::chrono::minutes(5)};
+  std::uint64_t recording_size = 256 * 1024;
 };
 
 // What an interceptor can make the server do instead of routing a request.

@@ -12,6 +12,7 @@
 #include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/testing/certificate.hpp>
 #include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/recordings.hpp>
 #include <smallest/atoms/testing/detail/router.hpp>
 #include <smallest/atoms/testing/detail/routes_v1.hpp>
 #include <smallest/atoms/testing/detail/synthetic_calls.hpp>
@@ -28,17 +29,21 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <future>
@@ -76,8 +81,12 @@ struct server_state {
   explicit server_state(emulator_options o) : options(std::move(o)), routes("/atoms/v1") {
     add_v1_routes(routes);
     for (auto& call : make_calls(options.calls, options.seed)) data.calls.put(std::move(call));
+    for (auto& agent : make_agents()) data.agents.put(std::move(agent));
     std::random_device rd;
     request_id_seed = (std::uint64_t{rd()} << 32) ^ rd();
+    data.recordings.url_ttl = options.recording_url_ttl;
+    data.recordings.size = options.recording_size;
+    data.recordings.secret = (std::uint64_t{rd()} << 32) ^ rd();
   }
 
   const emulator_options options;
@@ -419,6 +428,153 @@ class session final : public session_base, public std::enable_shared_from_this<s
   std::vector<std::shared_ptr<std::promise<void>>> waiters_;
 };
 
+// A connection to the second origin, the recordings' "object store": GET
+// /recordings/{callId}.mp3?...&Expires=<epoch ms>&Signature=<hex> streams the recording in
+// chunks. Like S3 it wants the URL's signature and nothing else: a request with an
+// Authorization header answers 401, an expired or altered URL 403, and errors are XML.
+template <class Stream>
+class recording_session final : public session_base,
+                                public std::enable_shared_from_this<recording_session<Stream>> {
+  static constexpr bool is_tls = !std::is_same_v<Stream, beast::tcp_stream>;
+  using use_tuple_t = asio::as_tuple_t<asio::use_awaitable_t<>>;
+  static constexpr use_tuple_t use_tuple{};
+  static constexpr std::size_t chunk_size = 64 * 1024;
+
+ public:
+  template <class... Args>
+  recording_session(server_state& state, std::function<void()> on_finish, Args&&... stream_args)
+      : state_(state), on_finish_(std::move(on_finish)), stream_(std::forward<Args>(stream_args)...) {}
+
+  void start() override {
+    asio::co_spawn(stream_.get_executor(), run(this->shared_from_this()), asio::detached);
+  }
+  void close_if_idle(std::shared_ptr<std::promise<void>> done) override {
+    if (done) done->set_value();  // the API's connections only
+  }
+  void stop() override {
+    asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
+      self->stopped_ = true;
+      beast::get_lowest_layer(self->stream_).close();
+    });
+  }
+
+ private:
+  asio::awaitable<void> run(std::shared_ptr<recording_session> self) {
+    (void)self;
+    try {
+      co_await serve();
+    } catch (...) {
+    }
+    error_code ec;
+    beast::get_lowest_layer(stream_).socket().close(ec);
+    if (on_finish_) on_finish_();
+  }
+
+  asio::awaitable<void> serve() {
+    if constexpr (is_tls) {
+      beast::get_lowest_layer(stream_).expires_after(handshake_timeout);
+      auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
+      if (ec) co_return;
+    }
+    beast::flat_buffer buffer;
+    while (!stopped_) {
+      http::request_parser<http::string_body> parser;
+      parser.header_limit(header_limit);
+      parser.body_limit(64 * 1024);
+      beast::get_lowest_layer(stream_).expires_after(read_timeout);
+      auto [ec, n] = co_await http::async_read(stream_, buffer, parser, use_tuple);
+      if (ec || stopped_) co_return;
+      if (!co_await answer(parser.get())) co_return;
+    }
+  }
+
+  // False when the connection must end.
+  asio::awaitable<bool> answer(const http::request<http::string_body>& req) {
+    recording_origin& origin = state_.data.recordings;
+    origin.requests.fetch_add(1);
+    if (req.find(http::field::authorization) != req.end()) {
+      origin.authorization_seen.fetch_add(1);
+      co_return co_await error(req, 401, "InvalidArgument", "Only one auth mechanism allowed");
+    }
+    if (req.method() != http::verb::get && req.method() != http::verb::head)
+      co_return co_await error(req, 405, "MethodNotAllowed", "The specified method is not allowed");
+
+    const std::string_view target = req.target();
+    const auto q = target.find('?');
+    const std::string_view path = target.substr(0, q);
+    std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
+    constexpr std::string_view prefix = "/recordings/", suffix = ".mp3";
+    std::optional<std::string> call_id;
+    if (path.size() > prefix.size() + suffix.size() && path.substr(0, prefix.size()) == prefix &&
+        path.substr(path.size() - suffix.size()) == suffix)
+      call_id = percent_decode(path.substr(prefix.size(), path.size() - prefix.size() - suffix.size()));
+    if (!call_id) co_return co_await error(req, 404, "NoSuchKey", "The specified key does not exist.");
+    std::string expires, signature;
+    while (!query.empty()) {
+      const auto amp = query.find('&');
+      const std::string_view item = query.substr(0, amp);
+      query = amp == std::string_view::npos ? std::string_view{} : query.substr(amp + 1);
+      const auto eq = item.find('=');
+      if (eq == std::string_view::npos) continue;
+      if (item.substr(0, eq) == "Expires") expires = std::string(item.substr(eq + 1));
+      if (item.substr(0, eq) == "Signature") signature = std::string(item.substr(eq + 1));
+    }
+    if (expires.empty() || signature.empty())
+      co_return co_await error(req, 403, "AccessDenied",
+                               "Query-string authentication requires Expires and Signature");
+    if (signature != recording_signature(origin, *call_id, expires))
+      co_return co_await error(
+          req, 403, "SignatureDoesNotMatch",
+          "The request signature we calculated does not match the signature you provided.");
+    const auto expiry = std::strtoll(expires.c_str(), nullptr, 10);
+    if (epoch_ms_now() >= expiry) co_return co_await error(req, 403, "AccessDenied", "Request has expired");
+    if (!state_.data.calls.find(*call_id))
+      co_return co_await error(req, 404, "NoSuchKey", "The specified key does not exist.");
+
+    http::response<http::empty_body> res{http::status::ok, req.version()};
+    res.set(http::field::content_type, "audio/mpeg");
+    res.set(http::field::etag, "\"" + hex64(fnv1a(*call_id)) + "\"");
+    res.set("x-amz-request-id", state_.next_request_id());
+    res.content_length(origin.size);
+    res.keep_alive(req.keep_alive() && !stopped_);
+    http::response_serializer<http::empty_body> sr{res};
+    beast::get_lowest_layer(stream_).expires_after(write_timeout);
+    if (auto [ec, n] = co_await http::async_write_header(stream_, sr, use_tuple); ec) co_return false;
+    if (req.method() == http::verb::get) {
+      std::vector<char> chunk(chunk_size);
+      for (std::uint64_t sent = 0; sent < origin.size;) {
+        const auto n = static_cast<std::size_t>(std::min<std::uint64_t>(chunk_size, origin.size - sent));
+        recording_bytes(*call_id, sent, chunk.data(), n);
+        beast::get_lowest_layer(stream_).expires_after(write_timeout);
+        auto [ec, written] = co_await asio::async_write(stream_, asio::buffer(chunk.data(), n), use_tuple);
+        if (ec || stopped_) co_return false;
+        sent += n;
+        origin.bytes_sent.fetch_add(n);
+      }
+    }
+    co_return res.keep_alive();
+  }
+
+  asio::awaitable<bool> error(const http::request<http::string_body>& req, unsigned status,
+                              std::string_view code, std::string_view message) {
+    http::response<http::string_body> res{static_cast<http::status>(status), req.version()};
+    res.set(http::field::content_type, "application/xml");
+    res.set("x-amz-request-id", state_.next_request_id());
+    res.body() = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>" + std::string(code) +
+                 "</Code><Message>" + std::string(message) + "</Message></Error>";
+    res.keep_alive(req.keep_alive() && !stopped_);
+    res.prepare_payload();
+    beast::get_lowest_layer(stream_).expires_after(write_timeout);
+    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    co_return !ec && res.keep_alive();
+  }
+
+  server_state& state_;
+  std::function<void()> on_finish_;
+  Stream stream_;
+  bool stopped_ = false;
+};
+
 // Owns the io_context, its threads, the acceptor and the registry of live sessions.
 class server {
  public:
@@ -441,8 +597,15 @@ class server {
     acceptor_.bind(endpoint);
     acceptor_.listen(asio::socket_base::max_listen_connections);
     port_ = acceptor_.local_endpoint().port();
+    recording_acceptor_.open(endpoint.protocol());
+    recording_acceptor_.set_option(tcp::acceptor::reuse_address(true));
+    recording_acceptor_.bind(endpoint);
+    recording_acceptor_.listen(asio::socket_base::max_listen_connections);
+    state_.data.recordings.base_url = std::string(tls_ ? "https://" : "http://") + "127.0.0.1:" +
+                                      std::to_string(recording_acceptor_.local_endpoint().port());
 
     asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
+    asio::co_spawn(recording_acceptor_.get_executor(), recording_accept_loop(), asio::detached);
     const unsigned n = state_.options.threads == 0 ? 1 : state_.options.threads;
     threads_.reserve(n);
     try {
@@ -470,6 +633,10 @@ class server {
       error_code ec;
       acceptor_.close(ec);
     });
+    asio::post(recording_acceptor_.get_executor(), [this] {
+      error_code ec;
+      recording_acceptor_.close(ec);
+    });
     for (auto& s : live) s->stop();
     live.clear();
     work_.reset();
@@ -485,7 +652,7 @@ class server {
     std::vector<std::shared_ptr<session_base>> live;
     {
       std::lock_guard lock(sessions_mutex_);
-      live = snapshot_locked();
+      live = snapshot_locked(false);
     }
     std::vector<std::future<void>> closed;
     for (auto& s : live) {
@@ -512,12 +679,48 @@ class server {
     }
   }
 
-  std::vector<std::shared_ptr<session_base>> snapshot_locked() {
+  // With `with_recordings`, the recording origin's sessions too.
+  std::vector<std::shared_ptr<session_base>> snapshot_locked(bool with_recordings = true) {
     std::vector<std::shared_ptr<session_base>> out;
     out.reserve(sessions_.size());
     for (auto& [id, weak] : sessions_)
       if (auto s = weak.lock()) out.push_back(std::move(s));
+    if (with_recordings)
+      for (auto& [id, weak] : recording_sessions_)
+        if (auto s = weak.lock()) out.push_back(std::move(s));
     return out;
+  }
+
+  asio::awaitable<void> recording_accept_loop() {
+    asio::steady_timer backoff(co_await asio::this_coro::executor);
+    for (;;) {
+      auto [ec, socket] = co_await recording_acceptor_.async_accept(
+          asio::any_io_executor(asio::make_strand(ioc_)), asio::as_tuple(asio::use_awaitable));
+      if (ec) {
+        if (ec == asio::error::operation_aborted || !recording_acceptor_.is_open()) co_return;
+        backoff.expires_after(std::chrono::milliseconds(10));
+        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
+        continue;
+      }
+      std::shared_ptr<session_base> s;
+      {
+        std::lock_guard lock(sessions_mutex_);
+        if (stopping_) co_return;
+        const std::uint64_t id = next_session_id_++;
+        auto on_finish = [this, id] {
+          std::lock_guard lock(sessions_mutex_);
+          recording_sessions_.erase(id);
+        };
+        if (tls_)
+          s = std::make_shared<recording_session<beast::ssl_stream<beast::tcp_stream>>>(
+              state_, std::move(on_finish), std::move(socket), *tls_);
+        else
+          s = std::make_shared<recording_session<beast::tcp_stream>>(state_, std::move(on_finish),
+                                                                     std::move(socket));
+        recording_sessions_.emplace(id, s);
+      }
+      s->start();
+    }
   }
 
   std::shared_ptr<session_base> make_session(tcp::socket socket, std::uint64_t id) {
@@ -562,11 +765,13 @@ class server {
   std::unique_ptr<asio::ssl::context> tls_;
   asio::io_context ioc_;
   tcp::acceptor acceptor_;
+  tcp::acceptor recording_acceptor_{asio::make_strand(ioc_)};
   asio::executor_work_guard<asio::io_context::executor_type> work_;
   std::uint16_t port_ = 0;
 
   std::mutex sessions_mutex_;
   std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
+  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> recording_sessions_;
   std::uint64_t next_session_id_ = 0;
   bool stopping_ = false;
 

@@ -14,6 +14,7 @@
 // metric values that are strings, numbers or booleans (or null), integral durations sent as
 // doubles ("120.0"), transcript timestamps as ISO strings or epoch milliseconds.
 
+#include <smallest/atoms/testing/detail/dataset.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
 
 #include <boost/json/array.hpp>
@@ -565,10 +566,14 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
   else
     o["callCost"] = total;
   o["callFailureReason"] = std::move(failure_reason);
-  o["retryCallId"] = status == "no_answer" && r.chance(0.5)
-                         ? json::value(call_id_for(created_ms + r.between(600000, 3600000), r.hex(6)))
-                     : r.chance(0.5) ? json::value(nullptr)
-                                     : json::value("");
+  // Each draw is its own statement: the order in which a call's arguments are evaluated is
+  // unspecified (g++ and clang differ), and the data set must not depend on the compiler.
+  if (status == "no_answer" && r.chance(0.5)) {
+    const std::string hex6 = r.hex(6);
+    o["retryCallId"] = call_id_for(created_ms + r.between(600000, 3600000), hex6);
+  } else {
+    o["retryCallId"] = r.chance(0.5) ? json::value(nullptr) : json::value("");
+  }
 
   static const std::vector<std::string_view> reasonings = {
       "The customer stated it directly.", "Inferred from the customer's answers later in the call.",
@@ -580,8 +585,10 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
     for (const metric_spec& m : a.metrics) {
       json::value confidence =
           r.chance(0.4) ? json::value(std::int64_t{1}) : json::value(round_to(0.55 + r.unit() * 0.44, 2));
-      metrics.push_back(disposition_metric(m.identifier, metric_value(r, m, name, amount, promise_ms),
-                                           std::move(confidence), r.pick(reasonings), m, legacy));
+      const std::string_view reasoning = r.pick(reasonings);
+      json::value value = metric_value(r, m, name, amount, promise_ms);
+      metrics.push_back(
+          disposition_metric(m.identifier, std::move(value), std::move(confidence), reasoning, m, legacy));
     }
     o["postCallAnalytics"] = json::object{{"summary", fill(r.pick(a.summaries), vars)},
                                           {"dispositionMetrics", std::move(metrics)}};
@@ -737,6 +744,37 @@ inline json::object example_call() {
   return o;
 }
 
+// Every agent has one campaign and two published versions (the second active); ids are
+// shaped like the service's (Mongo ObjectIds).
+inline std::string campaign_id(std::size_t agent) {
+  return "6971a0c2e4f6081a2b3c4d0" + std::to_string(agent + 1);
+}
+inline std::string version_id(std::size_t agent, std::int64_t number) {
+  return "6970f1e2d3c4b5a697886a" + std::to_string(agent) + std::to_string(number);
+}
+
+// The list's fields that a conversation record does not carry in the document's details
+// (campaignId, versionId, retryAttemptNumber, retryCount, isTest), drawn from a stream of
+// their own so the rest of each record stays what it was. Outbound calls belong to their
+// agent's campaign, the others to none; about one call in seven is a retry attempt.
+inline void add_list_fields(json::object& o, rng& r, bool example) {
+  std::size_t agent = 0;
+  const auto& list = agents();
+  if (const auto* a = o.if_contains("agent"); a && a->is_object())
+    for (std::size_t k = 0; k < list.size(); ++k)
+      if (a->as_object().at("_id") == json::string(list[k].id)) agent = k;
+  const bool outbound = o.at("type") == "telephony_outbound";
+  o["campaignId"] = outbound ? json::value(campaign_id(agent)) : json::value(nullptr);
+  const std::int64_t version = example || r.chance(0.6) ? 2 : 1;
+  o["versionId"] = version_id(agent, version);
+  const bool retry = !example && o.at("status") != "in_progress" && r.chance(0.15);
+  o["retryAttemptNumber"] = retry ? r.between(1, 2) : std::int64_t{0};
+  const auto& retry_call = o.at("retryCallId");
+  o["retryCount"] = retry_call.is_string() && !retry_call.get_string().empty() ? 1 : 0;
+  const auto* test = o.at("variables").as_object().if_contains("isTest");
+  o["isTest"] = test != nullptr && test->is_bool() && test->get_bool();
+}
+
 // The seeded data set: the example call first, then calls created a few minutes apart.
 // Each block of ten has seven completed calls, one in progress, one unanswered and one failed,
 // in an order that depends on the seed.
@@ -744,7 +782,9 @@ inline std::vector<json::object> make_calls(std::size_t count, std::uint64_t see
   std::vector<json::object> calls;
   if (count == 0) return calls;
   calls.reserve(count);
+  rng extra(seed ^ 0x5eed5eed5eed5eedULL);
   calls.push_back(example_call());
+  add_list_fields(calls.back(), extra, true);
   rng r(seed);
   std::int64_t ms = 1768500000000 + r.between(0, 86400000);
   std::vector<std::string_view> block;
@@ -759,8 +799,44 @@ inline std::vector<json::object> make_calls(std::size_t count, std::uint64_t see
     block.pop_back();
     ms += r.between(90, 1800) * 1000 + r.between(0, 999);
     calls.push_back(make_call(r, ms, status));
+    add_list_fields(calls.back(), extra, false);
   }
   return calls;
+}
+
+// A disposition metric as the post-call analytics routes return it: both spellings of the
+// type (DESIGN.md), and choices only on ENUM.
+inline json::object config_metric(std::string_view identifier, std::string_view prompt, std::string_view type,
+                                  const json::array& choices) {
+  json::object m{{"identifier", identifier},
+                 {"dispositionMetricPrompt", prompt},
+                 {"dispositionMetricType", type},
+                 {"dispositionValues", json::object{{"type", type}}}};
+  if (type == "ENUM") m["choices"] = choices;
+  return m;
+}
+
+// The seeded agents, each configured with the metrics its calls carry.
+inline std::vector<agent_record> make_agents() {
+  std::vector<agent_record> out;
+  const auto& list = agents();
+  for (std::size_t k = 0; k < list.size(); ++k) {
+    const agent_spec& a = list[k];
+    json::array metrics;
+    for (const metric_spec& m : a.metrics) {
+      json::array choices;
+      for (auto c : m.choices) choices.emplace_back(c);
+      metrics.push_back(config_metric(m.identifier, m.prompt, m.type, choices));
+    }
+    out.push_back(agent_record{std::string(a.id),
+                               std::string(a.name),
+                               std::string(a.description),
+                               json::object{{"summaryPrompt", k == 1 ? "Summarize this sales call briefly."
+                                                                     : "Summarize this call briefly."},
+                                            {"dispositionMetrics", std::move(metrics)}},
+                               {{version_id(k, 1), 1}, {version_id(k, 2), 2}}});
+  }
+  return out;
 }
 
 }  // namespace smallest::atoms::testing::detail
