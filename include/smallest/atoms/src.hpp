@@ -17,8 +17,8 @@
 #include <smallest/atoms/http/impl/pool.ipp>
 #include <smallest/atoms/http/impl/url.ipp>
 #include <smallest/atoms/impl/call_details.ipp>
-#include <smallest/atoms/impl/call_log.ipp>
 #include <smallest/atoms/impl/call_filter.ipp>
+#include <smallest/atoms/impl/call_log.ipp>
 #include <smallest/atoms/impl/client.ipp>
 #include <smallest/atoms/impl/client_state.ipp>
 #include <smallest/atoms/impl/error.ipp>
