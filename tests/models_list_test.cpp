@@ -7,6 +7,8 @@
 // (post-call-analytics), never produced by our own encoder; the encoder's output is compared
 // with hand-written JSON, as values.
 
+#include "support.hpp"
+
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
 #include <smallest/atoms/models/detail/json_decode.hpp>
@@ -49,11 +51,7 @@ using atoms::sort_order;
 using atoms::timestamp;
 using atoms::detail::json_decode_error;
 
-timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-  using namespace std::chrono;
-  return timestamp{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s} +
-         milliseconds{ms};
-}
+using atoms_test::utc;
 
 // Decodes the `data` of a response, as the client does.
 template <class T>

@@ -5,6 +5,8 @@
 // `WebhookEventAnalyticsMetric`) and the product pages (call-metrics, post-call-analytics),
 // never produced by our own encoder.
 
+#include "support.hpp"
+
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/detail/json_decode.hpp>
 #include <smallest/atoms/models/metric_value.hpp>
@@ -38,11 +40,7 @@ using atoms::speaker_role;
 using atoms::timestamp;
 using atoms::detail::json_decode_error;
 
-timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0, int ms = 0) {
-  using namespace std::chrono;
-  return timestamp{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} + seconds{s} +
-         milliseconds{ms};
-}
+using atoms_test::utc;
 
 // Decodes the `data` of a `GET /conversation/{id}` response, as the client does.
 call_details decode_call(std::string_view response) {

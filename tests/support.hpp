@@ -1,8 +1,10 @@
 // Test helpers: run a coroutine on a fresh io_context with a deadline, so a test that would
-// hang fails with "did not finish" instead.
+// hang fails with "did not finish" instead; build expected time stamps.
 #pragma once
 
 #include <doctest/doctest.h>
+#include <smallest/atoms/models/time.hpp>
+
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
 
@@ -27,6 +29,14 @@ void run(Make make, std::chrono::seconds limit = std::chrono::seconds(30)) {
   io.run_for(limit);
   REQUIRE_MESSAGE(done, "did not finish within " << limit.count() << " s");
   if (error) std::rethrow_exception(error);
+}
+
+/// A UTC time stamp, to the millisecond, for expected values in decoding tests.
+inline smallest::atoms::timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0,
+                                      int ms = 0) {
+  using namespace std::chrono;
+  return smallest::atoms::timestamp{sys_days{year{y} / month{mo} / day{d}}} + hours{h} + minutes{mi} +
+         seconds{s} + milliseconds{ms};
 }
 
 }  // namespace atoms_test

@@ -604,8 +604,18 @@ class server {
     state_.data.recordings.base_url = std::string(tls_ ? "https://" : "http://") + "127.0.0.1:" +
                                       std::to_string(recording_acceptor_.local_endpoint().port());
 
-    asio::co_spawn(acceptor_.get_executor(), accept_loop(), asio::detached);
-    asio::co_spawn(recording_acceptor_.get_executor(), recording_accept_loop(), asio::detached);
+    asio::co_spawn(acceptor_.get_executor(),
+                   accept_loop(acceptor_, sessions_,
+                               [this](tcp::socket s, std::function<void()> f) {
+                                 return make_session(std::move(s), std::move(f));
+                               }),
+                   asio::detached);
+    asio::co_spawn(recording_acceptor_.get_executor(),
+                   accept_loop(recording_acceptor_, recording_sessions_,
+                               [this](tcp::socket s, std::function<void()> f) {
+                                 return make_recording_session(std::move(s), std::move(f));
+                               }),
+                   asio::detached);
     const unsigned n = state_.options.threads == 0 ? 1 : state_.options.threads;
     threads_.reserve(n);
     try {
@@ -691,56 +701,18 @@ class server {
     return out;
   }
 
-  asio::awaitable<void> recording_accept_loop() {
+  using session_registry = std::unordered_map<std::uint64_t, std::weak_ptr<session_base>>;
+
+  // Accepts connections on `acceptor` until it closes. Each is served by the session that
+  // `make(socket, on_finish)` builds, and listed in `registry` while it lives.
+  template <class Make>
+  asio::awaitable<void> accept_loop(tcp::acceptor& acceptor, session_registry& registry, Make make) {
     asio::steady_timer backoff(co_await asio::this_coro::executor);
     for (;;) {
-      auto [ec, socket] = co_await recording_acceptor_.async_accept(
-          asio::any_io_executor(asio::make_strand(ioc_)), asio::as_tuple(asio::use_awaitable));
+      auto [ec, socket] = co_await acceptor.async_accept(asio::any_io_executor(asio::make_strand(ioc_)),
+                                                         asio::as_tuple(asio::use_awaitable));
       if (ec) {
-        if (ec == asio::error::operation_aborted || !recording_acceptor_.is_open()) co_return;
-        backoff.expires_after(std::chrono::milliseconds(10));
-        co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
-        continue;
-      }
-      std::shared_ptr<session_base> s;
-      {
-        std::lock_guard lock(sessions_mutex_);
-        if (stopping_) co_return;
-        const std::uint64_t id = next_session_id_++;
-        auto on_finish = [this, id] {
-          std::lock_guard lock(sessions_mutex_);
-          recording_sessions_.erase(id);
-        };
-        if (tls_)
-          s = std::make_shared<recording_session<beast::ssl_stream<beast::tcp_stream>>>(
-              state_, std::move(on_finish), std::move(socket), *tls_);
-        else
-          s = std::make_shared<recording_session<beast::tcp_stream>>(state_, std::move(on_finish),
-                                                                     std::move(socket));
-        recording_sessions_.emplace(id, s);
-      }
-      s->start();
-    }
-  }
-
-  std::shared_ptr<session_base> make_session(tcp::socket socket, std::uint64_t id) {
-    auto on_finish = [this, id] {
-      std::lock_guard lock(sessions_mutex_);
-      sessions_.erase(id);
-    };
-    if (tls_)
-      return std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(state_, std::move(on_finish),
-                                                                             std::move(socket), *tls_);
-    return std::make_shared<session<beast::tcp_stream>>(state_, std::move(on_finish), std::move(socket));
-  }
-
-  asio::awaitable<void> accept_loop() {
-    asio::steady_timer backoff(co_await asio::this_coro::executor);
-    for (;;) {
-      auto [ec, socket] = co_await acceptor_.async_accept(asio::any_io_executor(asio::make_strand(ioc_)),
-                                                          asio::as_tuple(asio::use_awaitable));
-      if (ec) {
-        if (ec == asio::error::operation_aborted || !acceptor_.is_open()) co_return;
+        if (ec == asio::error::operation_aborted || !acceptor.is_open()) co_return;
         // Out of descriptors, say: try again shortly rather than spin.
         backoff.expires_after(std::chrono::milliseconds(10));
         co_await backoff.async_wait(asio::as_tuple(asio::use_awaitable));
@@ -751,13 +723,33 @@ class server {
         std::lock_guard lock(sessions_mutex_);
         if (stopping_) co_return;
         const std::uint64_t id = next_session_id_++;
-        s = make_session(std::move(socket), id);
-        sessions_.emplace(id, s);
+        s = make(std::move(socket), [this, &registry, id] {
+          std::lock_guard lock(sessions_mutex_);
+          registry.erase(id);
+        });
+        registry.emplace(id, s);
       }
-      state_.connections_accepted.fetch_add(1);
-      state_.open_connections.fetch_add(1);
       s->start();
     }
+  }
+
+  // A session of the API's origin, counted for connections_accepted()/open_connections().
+  std::shared_ptr<session_base> make_session(tcp::socket socket, std::function<void()> on_finish) {
+    state_.connections_accepted.fetch_add(1);
+    state_.open_connections.fetch_add(1);
+    if (tls_)
+      return std::make_shared<session<beast::ssl_stream<beast::tcp_stream>>>(state_, std::move(on_finish),
+                                                                             std::move(socket), *tls_);
+    return std::make_shared<session<beast::tcp_stream>>(state_, std::move(on_finish), std::move(socket));
+  }
+
+  // A session of the recordings' origin.
+  std::shared_ptr<session_base> make_recording_session(tcp::socket socket, std::function<void()> on_finish) {
+    if (tls_)
+      return std::make_shared<recording_session<beast::ssl_stream<beast::tcp_stream>>>(
+          state_, std::move(on_finish), std::move(socket), *tls_);
+    return std::make_shared<recording_session<beast::tcp_stream>>(state_, std::move(on_finish),
+                                                                  std::move(socket));
   }
 
   server_state state_;  // first: outlives the io_context and every session
@@ -770,8 +762,8 @@ class server {
   std::uint16_t port_ = 0;
 
   std::mutex sessions_mutex_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> sessions_;
-  std::unordered_map<std::uint64_t, std::weak_ptr<session_base>> recording_sessions_;
+  session_registry sessions_;
+  session_registry recording_sessions_;
   std::uint64_t next_session_id_ = 0;
   bool stopping_ = false;
 
