@@ -32,7 +32,8 @@ void print(const atoms::call_details& d) {
   else
     std::cout << "-\n";
   std::cout << "  from/to:  " << opt(d.from) << " -> " << opt(d.to) << '\n'
-            << "  ended by: " << opt(d.disconnection_reason) << '\n'
+            << "  ended by: "
+            << (d.disconnection_reason.raw.empty() ? "-" : atoms::to_string(d.disconnection_reason)) << '\n'
             << "  cost:     ";
   if (d.call_cost)
     std::cout << *d.call_cost << " credits\n";

@@ -15,6 +15,7 @@ namespace atoms = smallest::atoms;
 namespace asio = boost::asio;
 using atoms::testing::emulator;
 using namespace std::chrono_literals;
+using atoms_test::options_for;
 
 namespace {
 
@@ -28,11 +29,6 @@ std::string refusal(const atoms::call_filter& f) {
   std::string q, why;
   CHECK_FALSE(atoms::detail::call_query(f, q, why));
   return why;
-}
-
-atoms::client_options options_for(const emulator& emu) {
-  return {
-      .base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
 }
 
 }  // namespace

@@ -28,15 +28,11 @@ using atoms::testing::emulator;
 using atoms::testing::emulator_options;
 using atoms::testing::reply;
 using namespace std::chrono_literals;
+using atoms_test::options_for;
 
 namespace {
 
 constexpr const char* page_call = "CALL-1768842587790-69eb58";  // the product page's example call
-
-atoms::client_options options_for(const emulator& emu) {
-  return {
-      .base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
-}
 
 constexpr auto tuple = asio::as_tuple(asio::deferred);
 

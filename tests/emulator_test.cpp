@@ -95,13 +95,21 @@ class raw_client {
   // GET (or POST with a body) with the key (if any), expecting an answer.
   response get(const std::string& target, std::optional<std::string> key = "test-key", bool keep_alive = true,
                std::optional<std::string> post_body = std::nullopt) {
-    http::request<http::string_body> req{post_body ? http::verb::post : http::verb::get, target, 11};
+    const http::verb method = post_body ? http::verb::post : http::verb::get;
+    return request(method, target, std::move(post_body), std::move(key), keep_alive);
+  }
+
+  // Any method, with a JSON body if given, expecting an answer.
+  response request(http::verb method, const std::string& target,
+                   std::optional<std::string> body = std::nullopt,
+                   std::optional<std::string> key = "test-key", bool keep_alive = true) {
+    http::request<http::string_body> req{method, target, 11};
     req.set(http::field::host, "localhost");
     if (key) req.set(http::field::authorization, "Bearer " + *key);
     req.keep_alive(keep_alive);
-    if (post_body) {
+    if (body) {
       req.set(http::field::content_type, "application/json");
-      req.body() = *post_body;
+      req.body() = *body;
     }
     response res;
     CHECK_FALSE(send(req));
@@ -706,6 +714,294 @@ TEST_SUITE("emulator") {
                 "Invalid call ID format");
     check_error(c.get(conversation("CALL-0000000000000-000000") + "/recording/download-url"), 404,
                 "Conversation log not found");
+  }
+
+  TEST_CASE("post_call_analytics_route = false: the page's routes answer what any unknown path does") {
+    testing::emulator e({.tls = false, .post_call_analytics_route = false});
+    raw_client c(e);
+    const std::string agent = "/atoms/v1/agent/696e655577e1d88ff54b4fbf";
+    check_error(c.get(agent + "/post-call-analytics"), 404, "Cannot GET " + agent + "/post-call-analytics");
+    check_error(c.get(agent + "/post-call-analytics", "test-key", true, R"({"summaryPrompt":"x"})"), 404,
+                "Cannot POST " + agent + "/post-call-analytics");
+    check_error(c.get("/atoms/v1/agent/000000000000000000000000/post-call-analytics"), 404,
+                "Cannot GET /atoms/v1/agent/000000000000000000000000/post-call-analytics");
+    // The document's routes are still there.
+    CHECK(data_of(c.get(agent)).at("_resolvedConfig").at("postCallAnalyticsConfig").at("summaryPrompt") ==
+          "Summarize this sales call briefly.");
+    CHECK(data_of(c.get(agent + "/branches")).at("branches").as_array().size() == 1);
+    // And they are on by default.
+    testing::emulator with_page({.tls = false});
+    raw_client page(with_page);
+    CHECK(data_of(page.get(agent + "/post-call-analytics")).contains("dispositionMetrics"));
+  }
+
+  TEST_CASE("branches: each agent has main, default and live, its two versions the revisions") {
+    testing::emulator e({.tls = false});
+    raw_client c(e);
+    for (const auto& id : e.agent_ids()) {
+      const std::string agent = "/atoms/v1/agent/" + id;
+      const response res = c.get(agent + "/branches");
+      check_headers(res);
+      const json::object listed = data_of(res);
+      const json::array& branches = listed.at("branches").as_array();
+      REQUIRE(branches.size() == 1);
+      const json::object& summary = branches[0].as_object();
+      CHECK(summary.at("isLive") == true);
+      CHECK(summary.at("hasOpenDraft") == false);
+      CHECK(summary.at("revisionsCount") == 2);
+      CHECK(summary.at("headRevisionNumber") == 2);
+      const json::object& b = summary.at("branch").as_object();
+      const std::string branch_id(b.at("_id").as_string());
+      CHECK(branch_id.size() == 24);
+      CHECK(branch_id.find_first_not_of("0123456789abcdef") == std::string::npos);
+      CHECK(b.at("agent") == json::value(id));
+      CHECK(b.at("name") == "main");
+      CHECK(b.at("isDefault") == true);
+      CHECK(b.at("status") == "active");
+      CHECK(b.at("openDraftId").is_null());
+      CHECK(b.at("sourceBranchId").is_null());
+      CHECK(b.at("headRevisionId").as_string().size() == 24);
+      CHECK(data_of(c.get(agent + "/branches/" + branch_id)) == summary);
+
+      const json::object revisions = data_of(c.get(agent + "/branches/" + branch_id + "/revisions"));
+      CHECK(revisions.at("total") == 2);
+      REQUIRE(revisions.at("revisions").as_array().size() == 2);
+      const json::object& head = revisions.at("revisions").at(0).as_object();
+      CHECK(head.at("_id") == b.at("headRevisionId"));
+      CHECK(head.at("status") == "published");
+      CHECK(head.at("revisionNumber") == 2);
+      CHECK(head.at("isActive") == true);
+      CHECK(head.at("branch") == json::value(branch_id));
+      CHECK(revisions.at("revisions").at(1).at("revisionNumber") == 1);
+      CHECK(revisions.at("revisions").at(1).at("_id") == head.at("parentVersion"));
+      const auto page = data_of(c.get(agent + "/branches/" + branch_id + "/revisions?limit=1&skip=1"));
+      CHECK(page.at("revisions").as_array().size() == 1);
+      CHECK(page.at("revisions").at(0).at("revisionNumber") == 1);
+      check_error(c.get(agent + "/branches/" + branch_id + "/revisions?limit=0"), 400,
+                  "limit must be an integer between 1 and 100");
+    }
+    // The example call ran on its agent's active version: the head revision of main.
+    const std::string example_agent(e.call(example_id)->at("agent").at("_id").as_string());
+    const json::object summary =
+        data_of(c.get("/atoms/v1/agent/" + example_agent + "/branches")).at("branches").at(0).as_object();
+    CHECK(summary.at("branch").at("headRevisionId") == e.call(example_id)->at("versionId"));
+
+    const std::string agent = "/atoms/v1/agent/" + example_agent;
+    const std::string branch = agent + "/branches/" + std::string(summary.at("branch").at("_id").as_string());
+    check_error(c.get("/atoms/v1/agent/000000000000000000000000/branches"), 400, "No agent found");
+    check_error(c.request(http::verb::put,
+                          "/atoms/v1/agent/000000000000000000000000/branches/" +
+                              std::string(summary.at("branch").at("_id").as_string()) + "/draft",
+                          R"({"globalPrompt":"x"})"),
+                400, "No agent found");
+    const std::string unknown = agent + "/branches/000000000000000000000000";
+    check_error(c.get(unknown), 404, "Branch not found");
+    check_error(c.request(http::verb::put, unknown + "/draft", R"({"globalPrompt":"x"})"), 404,
+                "Branch not found");
+    check_error(c.get(unknown + "/draft/publish", "test-key", true, ""), 404, "Branch not found");
+    check_error(c.get(unknown + "/revisions"), 404, "Branch not found");
+
+    // Publishing, reading or discarding without an open draft: 404, as the document says.
+    check_error(c.get(branch + "/draft/publish", "test-key", true, ""), 404, "No open draft on this branch");
+    check_error(c.get(branch + "/draft/publish", "test-key", true, "{}"), 404,
+                "No open draft on this branch");
+    check_error(c.get(branch + "/draft"), 404, "No open draft on this branch");
+    check_error(c.request(http::verb::delete_, branch + "/draft"), 404, "No open draft on this branch");
+  }
+
+  TEST_CASE("PUT .../draft: a config partial with a recognized field, validated like the page's route") {
+    testing::emulator e({.tls = false});
+    raw_client c(e);
+    const std::string agent = "/atoms/v1/agent/696e655577e1d88ff54b4fbf";
+    const std::string branch =
+        agent + "/branches/" +
+        std::string(
+            data_of(c.get(agent + "/branches")).at("branches").at(0).at("branch").at("_id").as_string());
+    auto put = [&](const std::string& body) { return c.request(http::verb::put, branch + "/draft", body); };
+
+    for (const char* body : {"", "{}", "[]", "not json", R"({"analytics":{"dispositionMetrics":[]}})",
+                             R"({"expectedRevision":0})"})
+      check_error(put(body), 400, "No recognized config fields in request body");
+
+    const response bad = put(R"({"postCallAnalyticsConfig":{"dispositionMetrics":[
+        {"identifier":"Bad-Id","dispositionMetricPrompt":"x","dispositionMetricType":"STRING"},
+        {"identifier":"outcome","dispositionMetricPrompt":"Outcome?","dispositionMetricType":"ENUM"}]}})");
+    CHECK(bad.result_int() == 400);
+    check_headers(bad);
+    CHECK(json::parse(bad.body()) ==
+          json::object{
+              {"status", false},
+              {"errors", json::array{"postCallAnalyticsConfig.dispositionMetrics[0] (Bad-Id): identifier "
+                                     "must match ^[a-z0-9_]+$",
+                                     "postCallAnalyticsConfig.dispositionMetrics[1] (outcome): ENUM needs "
+                                     "at least one choice"}}});
+    const response types = put(R"({"globalPrompt":5,"postCallAnalyticsConfig":{"useReasoningModel":"yes",
+        "successMetrics":[{"identifier":"polite","successMetricPrompt":"Polite?","successMetricType":"GRADE"}]}})");
+    CHECK(json::parse(types.body()) ==
+          json::object{
+              {"status", false},
+              {"errors", json::array{"postCallAnalyticsConfig.successMetrics[0] (polite): successMetricType "
+                                     "must be one of NUMERIC_SCALE, PERCENTAGE_SCALE, PASS_FAIL, "
+                                     "DESCRIPTIVE_SCALE",
+                                     "postCallAnalyticsConfig.useReasoningModel must be a boolean",
+                                     "globalPrompt must be a string"}}});
+    check_error(put(R"({"postCallAnalyticsConfig":[]})"), 400, "postCallAnalyticsConfig must be an object");
+    check_error(put(R"({"globalPrompt":"x","expectedRevision":-1})"), 400,
+                "expectedRevision must be a non-negative integer");
+
+    // Nothing was written: no draft is open.
+    CHECK(data_of(c.get(agent + "/branches")).at("branches").at(0).at("hasOpenDraft") == false);
+    check_error(c.get(branch + "/draft"), 404, "No open draft on this branch");
+  }
+
+  TEST_CASE("PUT .../draft then publish: the configuration is the agent's, through every route") {
+    testing::emulator e({.tls = false});
+    raw_client c(e);
+    const std::string id = "696e655577e1d88ff54b4fbf";
+    const std::string agent = "/atoms/v1/agent/" + id;
+    const json::object before = data_of(c.get(agent + "/branches")).at("branches").at(0).as_object();
+    const std::string branch_id(before.at("branch").at("_id").as_string());
+    const std::string branch = agent + "/branches/" + branch_id;
+    const json::object page_before = data_of(c.get(agent + "/post-call-analytics"));
+
+    // The page's shape (nested type) is accepted here too.
+    const json::object first =
+        data_of(c.request(http::verb::put, branch + "/draft", R"({"postCallAnalyticsConfig":{
+        "dispositionMetrics":[{"identifier":"call_outcome","dispositionMetricPrompt":"Outcome?",
+                               "dispositionValues":{"type":"ENUM"},"choices":["won","lost"]}],
+        "successMetrics":[{"identifier":"polite","successMetricPrompt":"Polite?","successMetricType":"PASS_FAIL"}],
+        "useReasoningModel":true,"ignored":1},"notAField":2})"));
+    CHECK(first.at("status") == "draft");
+    CHECK(first.at("agent") == json::value(id));
+    CHECK(first.at("branch") == json::value(branch_id));
+    CHECK(first.at("draftRevision") == 1);
+    CHECK(first.at("revisionNumber").is_null());
+    CHECK(first.at("parentVersion") == before.at("branch").at("headRevisionId"));
+    const json::value draft_id = first.at("draftId");
+    REQUIRE(draft_id.is_string());
+
+    const json::object open = data_of(c.get(agent + "/branches")).at("branches").at(0).as_object();
+    CHECK(open.at("hasOpenDraft") == true);
+    CHECK(open.at("branch").at("openDraftId") == draft_id);
+    CHECK(data_of(c.get(agent + "/post-call-analytics")) == page_before);  // a draft is not live
+
+    const json::object second = data_of(c.request(http::verb::put, branch + "/draft",
+                                                  R"({"firstMessage":"Hello!","globalPrompt":"Be brief."})"));
+    CHECK(second.at("draftRevision") == 2);
+    CHECK(second.at("draftId") == draft_id);
+    CHECK(second.at("blocks").at("analytics") == first.at("blocks").at("analytics"));
+    CHECK(second.at("blocks").at("workflow_prompt") != first.at("blocks").at("workflow_prompt"));
+    const json::object detail = data_of(c.get(branch + "/draft"));
+    CHECK(detail.at("editCount") == 2);
+    CHECK(detail.at("latest") == second);
+    CHECK(detail.at("editHistory").at(0).at("changedSections") == json::array{"analytics"});
+    CHECK(detail.at("editHistory").at(1).at("changedSections") == json::array{"workflow_prompt"});
+
+    const response published = c.get(branch + "/draft/publish", "test-key", true, R"({"label":"outcomes"})");
+    const json::object result = data_of(published);
+    CHECK(result.at("state") == "committed");
+    const json::object& revision = result.at("revision").as_object();
+    CHECK(revision.at("status") == "published");
+    CHECK(revision.at("revisionNumber") == 3);
+    CHECK(revision.at("label") == "outcomes");
+    CHECK(revision.at("isActive") == true);
+    CHECK(revision.at("sourceDraftId") == draft_id);
+    CHECK(revision.at("blocks") == second.at("blocks"));
+
+    const json::object after = data_of(c.get(agent + "/branches")).at("branches").at(0).as_object();
+    CHECK(after.at("hasOpenDraft") == false);
+    CHECK(after.at("revisionsCount") == 3);
+    CHECK(after.at("headRevisionNumber") == 3);
+    CHECK(after.at("branch").at("headRevisionId") == revision.at("_id"));
+    CHECK(after.at("branch").at("openDraftId").is_null());
+    const json::object revisions = data_of(c.get(branch + "/revisions"));
+    CHECK(revisions.at("revisions").at(0) == revision);
+    CHECK(revisions.at("revisions").at(1).at("isActive") == false);
+
+    // GET /agent/{id}: the published configuration (flat types), the rest of it kept.
+    const json::object resolved = data_of(c.get(agent)).at("_resolvedConfig").as_object();
+    CHECK(resolved.at("firstMessage") == "Hello!");
+    CHECK(resolved.at("globalPrompt") == "Be brief.");
+    const json::object& pca = resolved.at("postCallAnalyticsConfig").as_object();
+    CHECK(pca.at("dispositionMetrics") == json::array{json::object{{"identifier", "call_outcome"},
+                                                                   {"dispositionMetricPrompt", "Outcome?"},
+                                                                   {"dispositionMetricType", "ENUM"},
+                                                                   {"choices", json::array{"won", "lost"}}}});
+    CHECK(pca.at("successMetrics") == json::array{json::object{{"identifier", "polite"},
+                                                               {"successMetricPrompt", "Polite?"},
+                                                               {"successMetricType", "PASS_FAIL"}}});
+    CHECK(pca.at("useReasoningModel") == true);
+    CHECK(pca.at("useInternalAnalyticsModel") == true);
+    CHECK(pca.at("summaryPrompt") == "Summarize this sales call briefly.");
+    CHECK_FALSE(pca.contains("ignored"));
+
+    // The page's route sees it, both type keys on each metric.
+    const json::object page = data_of(c.get(agent + "/post-call-analytics"));
+    CHECK(page.at("dispositionMetrics").at(0).at("dispositionValues") == json::object{{"type", "ENUM"}});
+    CHECK(page.at("summaryPrompt") == "Summarize this sales call briefly.");
+    CHECK(page.at("successMetrics") == pca.at("successMetrics"));
+    CHECK(e.post_call_config(id) == page);
+
+    // And what the page's route writes is what GET /agent/{id} reads, the rest kept.
+    CHECK(c.get(agent + "/post-call-analytics", "test-key", true, R"({"summaryPrompt":"Brief."})")
+              .result_int() == 200);
+    const json::object both =
+        data_of(c.get(agent)).at("_resolvedConfig").at("postCallAnalyticsConfig").as_object();
+    CHECK(both.at("summaryPrompt") == "Brief.");
+    CHECK(both.at("useReasoningModel") == true);
+    CHECK(both.at("successMetrics") == pca.at("successMetrics"));
+    CHECK(both.at("dispositionMetrics") == pca.at("dispositionMetrics"));
+
+    check_error(c.get(branch + "/draft/publish", "test-key", true, ""), 404, "No open draft on this branch");
+    CHECK(data_of(c.get(branch + "/revisions")).at("total") == 3);
+  }
+
+  TEST_CASE("PUT .../draft: expectedRevision conflicts, discarding, a deferred scan") {
+    testing::emulator e({.tls = false, .publish_scanning = true});
+    raw_client c(e);
+    const std::string agent = "/atoms/v1/agent/696e655577e1d88ff54b4fbf";
+    const std::string branch =
+        agent + "/branches/" +
+        std::string(
+            data_of(c.get(agent + "/branches")).at("branches").at(0).at("branch").at("_id").as_string());
+    auto put = [&](const std::string& body) { return c.request(http::verb::put, branch + "/draft", body); };
+
+    CHECK(data_of(put(R"({"globalPrompt":"a"})")).at("draftRevision") == 1);
+    const response conflict = put(R"({"globalPrompt":"b","firstMessage":"hi","expectedRevision":0})");
+    CHECK(conflict.result_int() == 409);
+    CHECK(json::parse(conflict.body()) ==
+          json::object{
+              {"status", false},
+              {"errors", json::array{"globalPrompt"}},
+              {"data", json::object{{"conflict", json::object{{"expectedRevision", 0},
+                                                              {"latestRevision", 1},
+                                                              {"diffs", json::array{json::object{
+                                                                            {"path", "globalPrompt"},
+                                                                            {"latestValue", "a"}}}}}}}}});
+    CHECK(data_of(put(R"({"firstMessage":"hi","expectedRevision":0})")).at("draftRevision") == 2);
+    CHECK(data_of(put(R"({"globalPrompt":"c","expectedRevision":1})")).at("draftRevision") == 3);
+    const response unavailable = put(R"({"globalPrompt":"d","expectedRevision":4})");
+    CHECK(unavailable.result_int() == 409);
+    CHECK(json::parse(unavailable.body()) ==
+          json::object{{"status", false},
+                       {"error_type", "base_revision_unavailable"},
+                       {"errors", json::array{"base_revision_unavailable"}}});
+
+    // Discarding loses the edits; the agent is unchanged.
+    CHECK(data_of(c.request(http::verb::delete_, branch + "/draft")) == json::object{{"discarded", true}});
+    CHECK(data_of(c.get(agent + "/branches")).at("branches").at(0).at("hasOpenDraft") == false);
+    CHECK_FALSE(data_of(c.get(agent)).at("_resolvedConfig").as_object().contains("globalPrompt"));
+
+    // A deferred scan: 202 with the state only, committed all the same.
+    CHECK(put(R"({"postCallAnalyticsConfig":{"summaryPrompt":"Scanned."}})").result_int() == 200);
+    const response scanning = c.get(branch + "/draft/publish", "test-key", true, "");
+    CHECK(scanning.result_int() == 202);
+    check_headers(scanning);
+    CHECK(scanning.body() == R"({"status":true,"data":{"state":"scanning"}})");
+    CHECK(data_of(c.get(agent + "/post-call-analytics")).at("summaryPrompt") == "Scanned.");
+    CHECK(data_of(c.get(branch + "/revisions?limit=1")).at("revisions").at(0).at("revisionNumber") == 3);
+    check_error(c.get(branch + "/draft/publish", "test-key", true, R"({"label":7})"), 400,
+                "label must be a string of at most 200 characters");
   }
 
 }  // TEST_SUITE

@@ -637,7 +637,7 @@ TEST_SUITE("models") {
     CHECK(d.call_cost == 2.75);
     CHECK(d.call_failure_reason == "");
     CHECK(d.retry_call_id == "CALL-1737000000001-abc124");
-    CHECK(d.disconnection_reason == "user_hangup");
+    CHECK(d.disconnection_reason == atoms::disconnect_reason::user_hangup);
 
     REQUIRE(d.post_call_analytics);
     auto const& pca = *d.post_call_analytics;

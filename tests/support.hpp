@@ -4,6 +4,8 @@
 
 #include <doctest/doctest.h>
 #include <smallest/atoms/models/time.hpp>
+#include <smallest/atoms/options.hpp>
+#include <smallest/atoms/testing/emulator.hpp>
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/io_context.hpp>
@@ -29,6 +31,12 @@ void run(Make make, std::chrono::seconds limit = std::chrono::seconds(30)) {
   io.run_for(limit);
   REQUIRE_MESSAGE(done, "did not finish within " << limit.count() << " s");
   if (error) std::rethrow_exception(error);
+}
+
+/// Options for a client of `emu`, trusting its CA and nothing else.
+inline smallest::atoms::client_options options_for(const smallest::atoms::testing::emulator& emu) {
+  return {
+      .base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
 }
 
 /// A UTC time stamp, to the millisecond, for expected values in decoding tests.

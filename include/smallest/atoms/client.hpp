@@ -8,12 +8,16 @@
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
 
 #include <boost/asio/async_result.hpp>
 
+#include <cstdint>
+#include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace smallest::atoms {
 
@@ -24,6 +28,27 @@ using initiate_get_call = initiation<client_state, call_details, &get_call>;
 ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
                                                            call_filter filter, diagnostics* diag);
 using initiate_get_calls = initiation<client_state, call_page, &get_calls>;
+ATOMS_DECL asio::awaitable<op_result<search_result>> search_calls(std::shared_ptr<client_state> s,
+                                                                  std::vector<std::string> call_ids,
+                                                                  diagnostics* diag);
+using initiate_search_calls = initiation<client_state, search_result, &search_calls>;
+ATOMS_DECL asio::awaitable<op_result<post_call_config>> get_post_call_config(std::shared_ptr<client_state> s,
+                                                                             std::string agent_id,
+                                                                             diagnostics* diag);
+using initiate_get_post_call_config = initiation<client_state, post_call_config, &get_post_call_config>;
+ATOMS_DECL asio::awaitable<op_result<post_call_config>> set_post_call_config(std::shared_ptr<client_state> s,
+                                                                             std::string agent_id,
+                                                                             post_call_config config,
+                                                                             diagnostics* diag);
+using initiate_set_post_call_config = initiation<client_state, post_call_config, &set_post_call_config>;
+ATOMS_DECL asio::awaitable<op_result<std::string>> get_recording_url(std::shared_ptr<client_state> s,
+                                                                     std::string call_id, diagnostics* diag);
+using initiate_get_recording_url = initiation<client_state, std::string, &get_recording_url>;
+ATOMS_DECL asio::awaitable<op_result<std::uint64_t>> download_recording(std::shared_ptr<client_state> s,
+                                                                        std::string call_id,
+                                                                        std::filesystem::path path,
+                                                                        diagnostics* diag);
+using initiate_download_recording = initiation<client_state, std::uint64_t, &download_recording>;
 }  // namespace detail
 
 /// A client of the Atoms API.
@@ -96,6 +121,143 @@ class client {
   auto async_get_calls(call_filter filter, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, call_page)>(
         detail::initiate_get_calls{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches the calls with the given ids (`POST /conversation/search`), any number of them:
+  /// none sends nothing; the service's limit of 100 per request is met by sending chunks of
+  /// 100, up to `client_options::bulk_concurrency` at once. A repeated id is asked for once.
+  ///
+  /// - Completion signature: `void(error_code, search_result)`. `logs` are in the order of
+  ///   the ids asked for; `missing` lists, in that order, the ids the service did not return
+  ///   (unknown, or not the organisation's); `requested_count` counts distinct ids.
+  ///   The service does not fill three members of a searched log (see call_log).
+  /// - Retried once on a fresh connection if a pooled one turns out dead, although it is a
+  ///   POST: it is a read.
+  /// - Errors: errc::invalid_argument for an empty id (its index in `diag.message`); the first
+  ///   failing chunk's error, after which the other chunks are cancelled. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, search_result))
+                CompletionToken = detail::default_token>
+  auto async_search_calls(std::vector<std::string> call_ids, diagnostics& diag,
+                          CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, search_result)>(
+        detail::initiate_search_calls{state_}, token, std::move(call_ids), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, search_result))
+                CompletionToken = detail::default_token>
+  auto async_search_calls(std::vector<std::string> call_ids, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, search_result)>(
+        detail::initiate_search_calls{state_}, token, std::move(call_ids),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Reads an agent's post-call analytics configuration: the summary prompt and the
+  /// disposition metrics. Asks `GET /agent/{id}/post-call-analytics` (the product page's
+  /// route); when that answers 404, reads `_resolvedConfig.postCallAnalyticsConfig` of
+  /// `GET /agent/{id}` (the OpenAPI document's route). An agent with no configuration yields
+  /// an empty one.
+  ///
+  /// - Completion signature: `void(error_code, post_call_config)`.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`; an unknown agent is
+  ///   whatever the service answers (400 "No agent found" today). Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, post_call_config))
+                CompletionToken = detail::default_token>
+  auto async_get_post_call_config(std::string agent_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, post_call_config)>(
+        detail::initiate_get_post_call_config{state_}, token, std::move(agent_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, post_call_config))
+                CompletionToken = detail::default_token>
+  auto async_get_post_call_config(std::string agent_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, post_call_config)>(
+        detail::initiate_get_post_call_config{state_}, token, std::move(agent_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Replaces an agent's post-call analytics configuration. `validate(config)` runs first: a
+  /// configuration the service would refuse fails with errc::invalid_argument, the metric and
+  /// the rule in `diag.message`, and nothing is sent. Then `POST
+  /// /agent/{id}/post-call-analytics` (the page's route); when that answers 404, the OpenAPI
+  /// document's route: the agent's live branch (`GET /agent/{id}/branches`, `isLive`, else
+  /// `isDefault`) gets a draft holding `postCallAnalyticsConfig` (`PUT
+  /// .../branches/{branchId}/draft`), which is published (`POST .../draft/publish`). A publish
+  /// the service answers 202 ("scanning") goes live once its security scan passes.
+  ///
+  /// - Completion signature: `void(error_code, post_call_config)`: the configuration as the
+  ///   service stored it (the page's route answers it), or as sent (the branch route does not).
+  /// - An overwrite, so retried like a read on a dead pooled connection.
+  /// - Errors: as async_get_post_call_config; the service's own validation messages, if it
+  ///   refuses anyway, are in `diag.message`.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, post_call_config))
+                CompletionToken = detail::default_token>
+  auto async_set_post_call_config(std::string agent_id, post_call_config config, diagnostics& diag,
+                                  CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, post_call_config)>(
+        detail::initiate_set_post_call_config{state_}, token, std::move(agent_id), std::move(config), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, post_call_config))
+                CompletionToken = detail::default_token>
+  auto async_set_post_call_config(std::string agent_id, post_call_config config,
+                                  CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, post_call_config)>(
+        detail::initiate_set_post_call_config{state_}, token, std::move(agent_id), std::move(config),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Mints a time-limited URL for a call's recording (`GET
+  /// /conversation/{callId}/recording/download-url`, `presignedUrl`). It expires within
+  /// minutes: use it at once, never cache it. It needs no key, and this library never sends
+  /// the key to it.
+  ///
+  /// - Completion signature: `void(error_code, std::string)`.
+  /// - Errors: `condition::not_found` when the call has no recording (yet); 400 for an id that
+  ///   is not a callId. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_get_recording_url(std::string call_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_recording_url{state_}, token, std::move(call_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_get_recording_url(std::string call_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_recording_url{state_}, token, std::move(call_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Downloads a call's recording to the file `path`: mints a URL, then streams the body to
+  /// disk as it arrives (memory stays at one read buffer, whatever the size). The bytes go to
+  /// `path` + ".part", renamed to `path` once complete, so `path` never holds a partial file;
+  /// on failure nothing is left behind. A URL that has expired (403) is minted again, once.
+  /// The download uses connections of its own to the recording's origin and never carries
+  /// the API key; an http:// recording URL is refused when the API is reached over https.
+  ///
+  /// - Completion signature: `void(error_code, std::uint64_t)`: the bytes written.
+  /// - Timeouts: `request_timeout` bounds the wait for the answer and each wait for more
+  ///   bytes, not the whole transfer. At most `client_options::max_download_size` bytes.
+  /// - Errors: as async_get_recording_url; the recording origin's HTTP status (a 403 after
+  ///   the second URL, say); errc::unexpected_response for a URL that is not http(s);
+  ///   file-system errors opening or renaming the file.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::uint64_t))
+                CompletionToken = detail::default_token>
+  auto async_download_recording(std::string call_id, std::filesystem::path path, diagnostics& diag,
+                                CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::uint64_t)>(
+        detail::initiate_download_recording{state_}, token, std::move(call_id), std::move(path), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::uint64_t))
+                CompletionToken = detail::default_token>
+  auto async_download_recording(std::string call_id, std::filesystem::path path,
+                                CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::uint64_t)>(
+        detail::initiate_download_recording{state_}, token, std::move(call_id), std::move(path),
+        static_cast<diagnostics*>(nullptr));
   }
 
  private:

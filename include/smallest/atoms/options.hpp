@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -57,6 +58,13 @@ struct client_options {
   std::size_t max_response_body = 64u << 20;
   /// Largest response header block accepted.
   std::size_t max_response_header = 64u << 10;
+
+  /// Requests one operation keeps in flight at once when it needs several (a search for more
+  /// than 100 ids); still bounded by max_connections.
+  std::size_t bulk_concurrency = 8;
+  /// Largest recording async_download_recording writes; a longer one fails with beast's
+  /// body_limit error and leaves no file behind.
+  std::uint64_t max_download_size = std::uint64_t(4) << 30;
 
   /// Defaults, with `api_key` from SMALLEST_API_KEY and `base_url` from SMALLEST_BASE_URL
   /// when they are set and not empty.

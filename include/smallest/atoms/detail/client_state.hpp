@@ -16,7 +16,9 @@
 #include <boost/json/value.hpp>
 
 #include <memory>
+#include <mutex>
 #include <string>
+#include <vector>
 
 namespace smallest::atoms::detail {
 
@@ -26,6 +28,8 @@ struct api_request {
   std::string path{};
   std::string query{};
   std::string body{};  // JSON text; empty for none
+  // A POST that reads or overwrites, so sending it twice does no harm (search, set config).
+  bool idempotent = false;
 };
 
 class client_state {
@@ -36,6 +40,11 @@ class client_state {
   const asio::any_io_executor& executor() const noexcept { return ex_; }
   const client_options& options() const noexcept { return opts_; }
   http::pool& pool() noexcept { return *pool_; }
+  const http::endpoint& endpoint() const noexcept { return ep_; }
+
+  /// The pool for another origin (where recordings are downloaded from): no key is ever sent
+  /// on it. Made on first use; a few origins are remembered, the oldest dropped beyond that.
+  ATOMS_DECL std::shared_ptr<http::pool> origin_pool(const http::endpoint& ep);
 
   /// Sends `r` and, on a 2xx answer whose body is `{"status": true, "data": ...}`, moves the
   /// `data` member into `data`. Fills `diag` (method, path, status, request id, attempts, and
@@ -52,7 +61,10 @@ class client_state {
   client_options opts_;
   http::endpoint ep_;
   std::string authorization_;  // "Bearer <key>": the one place the key is written
+  std::shared_ptr<asio::ssl::context> tls_;
   std::shared_ptr<http::pool> pool_;
+  std::mutex origins_mu_;
+  std::vector<std::shared_ptr<http::pool>> origins_;  // oldest first
 };
 
 /// Reads an error body of any shape into `diag`: `errors[]` (joined with "; "), else

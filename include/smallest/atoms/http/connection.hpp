@@ -20,8 +20,10 @@
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
+#include <string>
 
 namespace smallest::atoms::http {
 
@@ -43,6 +45,16 @@ struct exchange_result {
   bool request_sent = false;      ///< the whole request was written to the socket
   bool response_started = false;  ///< some bytes of a response arrived
   bool reusable = false;          ///< complete response, keep-alive, nothing left over
+};
+
+/// A response whose body goes to a file instead of memory (recordings): the socket's bytes
+/// are written out as they arrive, so memory stays at one read buffer whatever the size.
+struct file_download {
+  std::string path;                                  ///< created (or truncated) only for a 2xx answer
+  std::uint64_t max_bytes = std::uint64_t(1) << 32;  ///< more fails with http::error::body_limit
+  unsigned status = 0;                               ///< the answer's status
+  std::uint64_t bytes = 0;                           ///< body bytes written to `path`
+  std::string error_body;                            ///< a non-2xx answer's body, up to 64 KiB
 };
 
 namespace detail {
@@ -69,6 +81,12 @@ class connection {
   ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res,
                                                              const connection_limits& lim);
 
+  /// Write `req`, then read the response's header and, for a 2xx status, stream its body
+  /// into `out.path`. `request_timeout` bounds the header and each wait for more body bytes,
+  /// not the whole transfer. Must run on strand().
+  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, file_download& out,
+                                                             const connection_limits& lim);
+
   /// True when the peer has not closed the idle connection and sent nothing unasked.
   /// Cheap (one non-blocking peek); only for a connection no operation is using.
   ATOMS_DECL bool idle_and_alive() const noexcept;
@@ -86,9 +104,15 @@ class connection {
  private:
   beast::tcp_stream& tcp() noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
   const beast::tcp_stream& tcp() const noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
-  template <class Stream>
-  asio::awaitable<exchange_result> exchange_on(Stream& s, request& req, response& res,
+  template <class Stream, class Target>
+  asio::awaitable<exchange_result> exchange_on(Stream& s, request& req, Target& out,
                                                const connection_limits& lim);
+  template <class Stream>
+  asio::awaitable<error_code> read_response(Stream& s, response& res, const connection_limits& lim,
+                                            exchange_result& r);
+  template <class Stream>
+  asio::awaitable<error_code> read_response(Stream& s, file_download& out, const connection_limits& lim,
+                                            exchange_result& r);
 
   strand_type strand_;
   std::optional<beast::ssl_stream<beast::tcp_stream>> tls_;

@@ -43,6 +43,9 @@ class pool : public std::enable_shared_from_this<pool> {
   /// honours its cancellation, after which the connection is closed, never reused.
   ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, response& res, unsigned& attempts,
                                                              bool replayable);
+  /// As above, with the response's body streamed to a file (see connection::file_download).
+  ATOMS_DECL asio::awaitable<exchange_result> async_exchange(request& req, file_download& out,
+                                                             unsigned& attempts, bool replayable);
 
   /// Connections open now, idle or in use.
   ATOMS_DECL std::size_t open_connections() const;
@@ -90,8 +93,11 @@ class pool : public std::enable_shared_from_this<pool> {
 
   ATOMS_DECL asio::awaitable<std::tuple<error_code, lease>> acquire();
   ATOMS_DECL lease new_connection();
-  ATOMS_DECL asio::awaitable<exchange_result> run_on(connection& c, request& req, response& res,
-                                                     std::shared_ptr<abort_token> token);
+  template <class Target>
+  asio::awaitable<exchange_result> exchange(request& req, Target& out, unsigned& attempts, bool replayable);
+  template <class Target>
+  asio::awaitable<exchange_result> run_on(connection& c, request& req, Target& out,
+                                          std::shared_ptr<abort_token> token);
   ATOMS_DECL void release(std::unique_ptr<connection> c, bool reusable) noexcept;
   ATOMS_DECL void drop_idle();
 

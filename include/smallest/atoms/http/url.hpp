@@ -28,6 +28,12 @@ struct endpoint {
 /// and says why in `why`, in words that name the option to fix.
 ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string& why);
 
+/// Parses an absolute http(s) URL given by the service (a presigned download link) into its
+/// origin and its request-target: the path and query exactly as written, so a signature over
+/// them still holds. Messages call the URL `name` and never quote it: it may carry a signature.
+ATOMS_DECL bool parse_resource_url(std::string_view url, std::string_view name, endpoint& out,
+                                   std::string& target, std::string& why);
+
 /// Percent-encodes everything but RFC 3986 unreserved characters, so the result is exactly
 /// one path segment (or one query value) whatever `value` holds: '/', '?', '#', '%' included.
 ATOMS_DECL std::string encode_component(std::string_view value);

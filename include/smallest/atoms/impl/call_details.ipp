@@ -12,6 +12,7 @@ ATOMS_DECL std::string_view to_string(call_status v) noexcept { return enum_name
 ATOMS_DECL std::string_view to_string(call_type v) noexcept { return enum_name(v); }
 ATOMS_DECL std::string_view to_string(speaker_role v) noexcept { return enum_name(v); }
 ATOMS_DECL std::string_view to_string(metric_type v) noexcept { return enum_name(v); }
+ATOMS_DECL std::string_view to_string(disconnect_reason v) noexcept { return enum_name(v); }
 
 namespace detail {
 
@@ -260,7 +261,7 @@ ATOMS_DECL call_details tag_invoke(boost::json::value_to_tag<call_details>, boos
     else if (key == "retryCallId")
       d.retry_call_id = read_optional<std::string>(v);
     else if (key == "disconnectionReason")
-      d.disconnection_reason = read_optional<std::string>(v);
+      detail::read_nullable(v, d.disconnection_reason);
     else if (key == "postCallAnalytics")
       d.post_call_analytics = read_optional<call_analytics>(v);
     else if (key == "turnLatencyMetrics")

@@ -8,7 +8,6 @@
 
 namespace smallest::atoms {
 
-ATOMS_DECL std::string_view to_string(disconnect_reason v) noexcept { return enum_name(v); }
 ATOMS_DECL std::string_view to_string(call_attempt v) noexcept { return enum_name(v); }
 ATOMS_DECL std::string_view to_string(duration_range v) noexcept { return enum_name(v); }
 ATOMS_DECL std::string_view to_string(sort_field v) noexcept { return enum_name(v); }

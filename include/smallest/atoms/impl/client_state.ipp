@@ -40,6 +40,17 @@ inline std::shared_ptr<asio::ssl::context> make_tls_context(const client_options
   return ctx;
 }
 
+inline http::pool_options pool_options_for(const client_options& o) {
+  http::pool_options po;
+  po.limits.connect_timeout = o.connect_timeout;
+  po.limits.request_timeout = o.request_timeout;
+  po.limits.max_body = o.max_response_body;
+  po.limits.max_header = o.max_response_header;
+  po.max_connections = o.max_connections;
+  po.idle_timeout = o.idle_timeout;
+  return po;
+}
+
 // A short printable excerpt of a body for a human, with `secret` masked should a server
 // ever echo it: masked before it is cut, so no part of the secret survives at the cut.
 inline std::string body_excerpt(std::string_view body, std::string_view secret, std::size_t max = 200) {
@@ -73,16 +84,25 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
     throw std::invalid_argument("client_options::max_connections must be at least 1");
   if (opts_.max_response_body == 0 || opts_.max_response_header == 0)
     throw std::invalid_argument("client_options: max_response_body and max_response_header must be positive");
+  if (opts_.bulk_concurrency == 0 || opts_.max_download_size == 0)
+    throw std::invalid_argument("client_options: bulk_concurrency and max_download_size must be positive");
   if (!opts_.api_key.empty()) authorization_ = "Bearer " + opts_.api_key;
 
-  http::pool_options po;
-  po.limits.connect_timeout = opts_.connect_timeout;
-  po.limits.request_timeout = opts_.request_timeout;
-  po.limits.max_body = opts_.max_response_body;
-  po.limits.max_header = opts_.max_response_header;
-  po.max_connections = opts_.max_connections;
-  po.idle_timeout = opts_.idle_timeout;
-  pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? make_tls_context(opts_) : nullptr);
+  const http::pool_options po = pool_options_for(opts_);
+  // Made even for an http:// API: a recording may still be served over https.
+  tls_ = make_tls_context(opts_);
+  pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? tls_ : nullptr);
+}
+
+ATOMS_DECL std::shared_ptr<http::pool> client_state::origin_pool(const http::endpoint& ep) {
+  constexpr std::size_t remembered = 4;
+  std::lock_guard lk(origins_mu_);
+  for (const auto& p : origins_)
+    if (p->target().origin() == ep.origin()) return p;
+  const http::pool_options po = pool_options_for(opts_);
+  if (origins_.size() == remembered) origins_.erase(origins_.begin());  // its users keep it alive
+  origins_.push_back(std::make_shared<http::pool>(ex_, ep, po, ep.tls ? tls_ : nullptr));
+  return origins_.back();
 }
 
 ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, diagnostics& diag,
@@ -108,7 +128,7 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
 
   http::response res;
   // Reads and overwrites may be sent again on another connection if a pooled one was dead.
-  const bool replayable = r.method == bhttp::verb::get || r.method == bhttp::verb::head ||
+  const bool replayable = r.idempotent || r.method == bhttp::verb::get || r.method == bhttp::verb::head ||
                           r.method == bhttp::verb::put || r.method == bhttp::verb::delete_;
   http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts, replayable);
   if (x.ec) co_return x.ec;

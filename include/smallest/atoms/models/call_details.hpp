@@ -61,6 +61,25 @@ enum class speaker_role { unknown, agent, user };
 /// INTEGER, ENUM, DATETIME by the service.
 enum class metric_type { unknown, string, boolean, integer, enumeration, datetime };
 
+/// Why a call ended (`disconnectionReason`; `disconnectReasonFilter`). The OpenAPI document
+/// lists user_hangup … transfer_complete; the service also sends dial_no_answer.
+enum class disconnect_reason {
+  unknown,
+  user_hangup,
+  agent_hangup,
+  connection_error,
+  timeout,
+  system_error,
+  transfer_complete,
+  dial_no_answer
+};
+
+template <>
+struct enum_spelling<disconnect_reason> {
+  static constexpr std::string_view names[] = {"unknown",           "user_hangup",   "agent_hangup",
+                                               "connection_error",  "timeout",       "system_error",
+                                               "transfer_complete", "dial_no_answer"};
+};
 template <>
 struct enum_spelling<call_status> {
   static constexpr std::string_view names[] = {"unknown",    "pending", "in_progress", "in_queue",
@@ -87,6 +106,7 @@ ATOMS_DECL std::string_view to_string(call_status v) noexcept;
 ATOMS_DECL std::string_view to_string(call_type v) noexcept;
 ATOMS_DECL std::string_view to_string(speaker_role v) noexcept;
 ATOMS_DECL std::string_view to_string(metric_type v) noexcept;
+ATOMS_DECL std::string_view to_string(disconnect_reason v) noexcept;
 
 // ---- transcript -------------------------------------------------------------------------------
 
@@ -197,7 +217,8 @@ struct call_details {
   boost::json::array events;      ///< Free-form by contract: the relay's raw event stream.
   std::optional<double> call_cost;
   std::optional<std::string> call_failure_reason, retry_call_id;
-  std::optional<std::string> disconnection_reason;  ///< user_hangup, agent_hangup, dial_no_answer, timeout, …
+  /// `disconnectionReason`; `unknown` with an empty `raw` when not sent (or sent empty).
+  open_enum<disconnect_reason> disconnection_reason;
   std::optional<call_analytics> post_call_analytics;
   std::optional<latency_metrics> turn_latency_metrics;
   std::optional<voice_config> voice_config_used;

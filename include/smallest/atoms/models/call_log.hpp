@@ -34,22 +34,9 @@
 namespace smallest::atoms {
 
 // ---- enumerations ----------------------------------------------------------------------------
-// The values of the listing's filters (`disconnectReasonFilter`, `callAttemptFilter`,
-// `durationFilter`, `sortBy`, `sortOrder`). Each has an `unknown` first, so it can be read with
-// `open_enum` too.
-
-/// Why a call ended (`disconnectionReason`; `disconnectReasonFilter`). The OpenAPI document
-/// lists user_hangup … transfer_complete; the service also sends dial_no_answer.
-enum class disconnect_reason {
-  unknown,
-  user_hangup,
-  agent_hangup,
-  connection_error,
-  timeout,
-  system_error,
-  transfer_complete,
-  dial_no_answer
-};
+// The values of the listing's filters (`callAttemptFilter`,
+// `durationFilter`, `sortBy`, `sortOrder`; `disconnect_reason` is in call_details.hpp). Each has an `unknown`
+// first, so it can be read with `open_enum` too.
 
 /// `callAttemptFilter`: first attempts, retries, or both.
 enum class call_attempt { unknown, initial, retry, all };
@@ -71,12 +58,6 @@ enum class sort_field { unknown, created_at, updated_at, call_duration, avg_late
 enum class sort_order { unknown, asc, desc };
 
 template <>
-struct enum_spelling<disconnect_reason> {
-  static constexpr std::string_view names[] = {"unknown",           "user_hangup",   "agent_hangup",
-                                               "connection_error",  "timeout",       "system_error",
-                                               "transfer_complete", "dial_no_answer"};
-};
-template <>
 struct enum_spelling<call_attempt> {
   static constexpr std::string_view names[] = {"unknown", "initial", "retry", "all"};
 };
@@ -96,7 +77,6 @@ struct enum_spelling<sort_order> {
 
 /// The service's spelling, as the query string carries it ("user_hangup", "0-30",
 /// "createdAt", "desc"); "unknown" for the unknown value.
-ATOMS_DECL std::string_view to_string(disconnect_reason v) noexcept;
 ATOMS_DECL std::string_view to_string(call_attempt v) noexcept;
 ATOMS_DECL std::string_view to_string(duration_range v) noexcept;
 ATOMS_DECL std::string_view to_string(sort_field v) noexcept;
@@ -178,6 +158,9 @@ struct search_result {
   std::optional<std::int64_t> total;            ///< Number of logs returned.
   std::optional<std::int64_t> requested_count;  ///< `requestedCount`: number of ids asked for.
   boost::json::object extra;                    ///< Every other member, as sent.
+  /// Filled by client::async_search_calls (not a member of the service's answer): the ids
+  /// asked for that no log came back for, in the order they were asked.
+  std::vector<std::string> missing{};
 };
 
 // ---- JSON mappings (Boost.JSON `value_to`) ----------------------------------------------------

@@ -33,21 +33,63 @@
 //                                      {"presignedUrl": "<recording_base_url()>/recordings/<id>.mp3?..."}
 //                                      400 "Invalid call ID format" (not CALL-...), 404 for an
 //                                      unknown call or one without a recording (not completed)
-//   GET  /agent/{id}                   AgentDTO subset: _id, name, description,
-//                                      _resolvedConfig.postCallAnalyticsConfig
+//   GET  /agent/{id}                   AgentDTO subset: _id, name, description, _resolvedConfig
+//                                      {postCallAnalyticsConfig (flat metric types only;
+//                                      useInternalAnalyticsModel true and useReasoningModel
+//                                      false unless published otherwise), and the other fields
+//                                      a branch has published (globalPrompt, firstMessage, ...)}
+//   The product page's routes (not in the document; emulator_options::post_call_analytics_route
+//   false removes them, and they answer 404 "Cannot GET ..." as any unknown path does):
 //   GET  /agent/{id}/post-call-analytics   {summaryPrompt, dispositionMetrics:[{identifier,
 //                                      dispositionMetricPrompt, dispositionMetricType,
-//                                      dispositionValues:{type}, choices (ENUM only)}]}
+//                                      dispositionValues:{type}, choices (ENUM only)}], and
+//                                      successMetrics and the model flags once published}
 //   POST /agent/{id}/post-call-analytics   validates (identifier ^[a-z0-9_]+$ and unique,
 //                                      non-empty prompt, a known type from either key, ENUM has
 //                                      choices, choices only on ENUM), 400 with one error per
 //                                      rule broken, each naming the metric; replaces the fields
-//                                      given and answers the stored configuration.
-//   Both agent routes answer 400 "No agent found" for an unknown agent, as the service does.
+//                                      given (summaryPrompt, dispositionMetrics) and answers the
+//                                      stored configuration.
+//   The document's branch model (every BranchId a 24-hex ObjectId; an unknown branch 404
+//   "Branch not found"):
+//   GET  /agent/{id}/branches          {"branches":[BranchSummary {branch: Branch {_id, agent,
+//                                      name, isDefault, headRevisionId, openDraftId, status,
+//                                      ...}, isLive, hasOpenDraft, revisionsCount,
+//                                      headRevisionNumber}]}; _id and isDefault are under
+//                                      "branch", isLive beside it, as in the document
+//   GET  /agent/{id}/branches/{branchId}   BranchSummary
+//   PUT  /agent/{id}/branches/{branchId}/draft   an agent config partial (postCallAnalyticsConfig,
+//                                      globalPrompt, firstMessage and the other fields of
+//                                      UpdateBranchDraftRequest, each of its type; unknown keys
+//                                      ignored); 400 "No recognized config fields in request
+//                                      body" without one; postCallAnalyticsConfig validated as
+//                                      the page's POST (errors prefixed
+//                                      "postCallAnalyticsConfig."), its keys merged one by one,
+//                                      the other fields replaced whole; opens the draft if none
+//                                      is open; 200 Revision {status "draft", draftId,
+//                                      draftRevision 1, 2, ...}. expectedRevision: 409
+//                                      {error_type "base_revision_unavailable"} above the
+//                                      draft's revision, 409 DraftConflictError {errors: paths,
+//                                      data.conflict} for a path written again since it.
+//   GET  /agent/{id}/branches/{branchId}/draft   DraftDetail {latest, editCount, editHistory}
+//   DELETE /agent/{id}/branches/{branchId}/draft {"discarded":true}
+//   POST /agent/{id}/branches/{branchId}/draft/publish   [{"label"}]: commits the draft as
+//                                      revision head + 1, which on the live branch (main)
+//                                      becomes the agent's configuration at once (both GETs
+//                                      above); 200 {state "committed", revision: Revision
+//                                      {status "published", revisionNumber, ...}}, or 202
+//                                      {state "scanning"} with emulator_options::publish_scanning.
+//                                      Without an open draft (also for GET and DELETE draft):
+//                                      404 "No open draft on this branch", as the document says.
+//   GET  /agent/{id}/branches/{branchId}/revisions?limit=20&skip=0   {revisions (newest
+//                                      first), total}; 400 for limit outside 1..100 or skip < 0
+//   Every agent route answers 400 "No agent found" for an unknown agent, as the service does.
 //
 // The data set: the seeded calls (see emulator_options::calls) belong to three agents,
 // agent_ids(), each with one campaign (outbound calls only; inbound and web calls have a null
-// campaignId) and two versions; list items take agentId from the record's agent._id.
+// campaignId) and two versions; list items take agentId from the record's agent._id. Each
+// agent has one branch, "main" (default and live, no open draft), whose two revisions are its
+// two versions (a revision's _id is the versionId, revisionNumber 1 and 2).
 //
 // Recordings are served by a second origin, recording_base_url() (HTTPS with the same CA, or
 // HTTP), like a presigned object store: a URL is valid for recording_url_ttl (403 after, or

@@ -45,6 +45,17 @@ struct emulator_options {
   // and the size in bytes of every recording (generated as it is sent, so any size is cheap).
   std::chrono::milliseconds recording_url_ttl{std::chrono::minutes(5)};
   std::uint64_t recording_size = 256 * 1024;
+
+  // Serve the product page's GET/POST /agent/{id}/post-call-analytics. The OpenAPI document
+  // has no such path: false makes them answer what any unknown path answers (404 "Cannot GET
+  // /atoms/v1/agent/.../post-call-analytics"), as a service without them does; the
+  // configuration is then read from GET /agent/{id} and written through the branch routes.
+  bool post_call_analytics_route = true;
+
+  // POST /agent/{id}/branches/{branchId}/draft/publish answers 202 {"state":"scanning"} (a
+  // deferred security scan) instead of 200 {"state":"committed","revision":{...}}; the draft
+  // is committed all the same.
+  bool publish_scanning = false;
 };
 
 // What an interceptor can make the server do instead of routing a request.

@@ -10,6 +10,8 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 
@@ -93,44 +95,99 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
   co_return error_code{};
 }
 
-template <class Stream>
-asio::awaitable<exchange_result> connection::exchange_on(Stream& s, request& req, response& res,
+template <class Stream, class Target>
+asio::awaitable<exchange_result> connection::exchange_on(Stream& s, request& req, Target& out,
                                                          const connection_limits& lim) {
   exchange_result r;
-  beast::http::response_parser<beast::http::string_body> parser;
-  parser.body_limit(lim.max_body);
-  parser.header_limit(static_cast<std::uint32_t>(lim.max_header));
-
-  // One deadline for the whole exchange; if it fires, Beast closes the socket.
+  // The deadline covers the write and the response's header; if it fires, Beast closes the
+  // socket. Each read_response decides how long the body may take.
   tcp().expires_after(lim.request_timeout);
   auto [wec, wn] = co_await beast::http::async_write(s, req, detail::use_tuple);
   (void)wn;
   r.request_sent = !wec;
-  if (!wec) {
-    auto [rec, rn] = co_await beast::http::async_read(s, buffer_, parser, detail::use_tuple);
-    (void)rn;
-    r.ec = rec;
-  } else {
+  if (wec)
     r.ec = wec;
-  }
-  r.response_started = parser.got_some();
+  else
+    r.ec = co_await read_response(s, out, lim, r);
   if (r.ec) {
     close();
     co_return r;
   }
   tcp().expires_never();
-  // The parser's keep_alive() also knows a body delimited by the end of the stream.
-  r.reusable = parser.keep_alive() && buffer_.size() == 0;
-  res = parser.release();
   ++requests;
   if (!r.reusable) close();
   co_return r;
+}
+
+template <class Stream>
+asio::awaitable<error_code> connection::read_response(Stream& s, response& res, const connection_limits& lim,
+                                                      exchange_result& r) {
+  beast::http::response_parser<beast::http::string_body> parser;
+  parser.body_limit(lim.max_body);
+  parser.header_limit(static_cast<std::uint32_t>(lim.max_header));
+  auto [ec, n] = co_await beast::http::async_read(s, buffer_, parser, detail::use_tuple);
+  (void)n;
+  r.response_started = parser.got_some();
+  if (ec) co_return ec;
+  // The parser's keep_alive() also knows a body delimited by the end of the stream.
+  r.reusable = parser.keep_alive() && buffer_.size() == 0;
+  res = parser.release();
+  co_return error_code{};
+}
+
+template <class Stream>
+asio::awaitable<error_code> connection::read_response(Stream& s, file_download& out,
+                                                      const connection_limits& lim, exchange_result& r) {
+  namespace bhttp = beast::http;
+  bhttp::response_parser<bhttp::empty_body> head;
+  head.header_limit(static_cast<std::uint32_t>(lim.max_header));
+  head.body_limit(out.max_bytes);  // a Content-Length is checked against it with the header
+  auto [hec, hn] = co_await bhttp::async_read_header(s, buffer_, head, detail::use_tuple);
+  (void)hn;
+  r.response_started = head.got_some();
+  if (hec) co_return hec;
+  out.status = head.get().result_int();
+
+  if (out.status < 200 || out.status >= 300) {
+    // An error page: read it whole, small, into memory.
+    bhttp::response_parser<bhttp::string_body> err(std::move(head));
+    err.body_limit(64 * 1024);
+    auto [eec, en] = co_await bhttp::async_read(s, buffer_, err, detail::use_tuple);
+    (void)en;
+    if (eec) co_return eec;
+    r.reusable = err.keep_alive() && buffer_.size() == 0;
+    out.error_body = std::move(err.get().body());
+    co_return error_code{};
+  }
+
+  bhttp::response_parser<bhttp::file_body> body(std::move(head));
+  body.body_limit(out.max_bytes);
+  error_code fec;
+  body.get().body().open(out.path.c_str(), beast::file_mode::write, fec);
+  if (fec) co_return fec;
+  // However long the transfer, each wait for more bytes has request_timeout to end.
+  while (!body.is_done()) {
+    tcp().expires_after(lim.request_timeout);
+    auto [rec, rn] = co_await bhttp::async_read_some(s, buffer_, body, detail::use_tuple);
+    (void)rn;
+    if (rec) co_return rec;
+  }
+  out.bytes = body.get().body().file().pos(fec);
+  body.get().body().close();
+  r.reusable = body.keep_alive() && buffer_.size() == 0;
+  co_return error_code{};
 }
 
 ATOMS_DECL asio::awaitable<exchange_result> connection::async_exchange(request& req, response& res,
                                                                        const connection_limits& lim) {
   if (tls_) co_return co_await exchange_on(*tls_, req, res, lim);
   co_return co_await exchange_on(*plain_, req, res, lim);
+}
+
+ATOMS_DECL asio::awaitable<exchange_result> connection::async_exchange(request& req, file_download& out,
+                                                                       const connection_limits& lim) {
+  if (tls_) co_return co_await exchange_on(*tls_, req, out, lim);
+  co_return co_await exchange_on(*plain_, req, out, lim);
 }
 
 ATOMS_DECL bool connection::idle_and_alive() const noexcept {

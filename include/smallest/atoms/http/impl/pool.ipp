@@ -122,15 +122,16 @@ ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() 
   co_return std::tuple{error_code{}, new_connection()};
 }
 
-ATOMS_DECL asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, response& res,
-                                                         std::shared_ptr<abort_token> token) {
+template <class Target>
+asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, Target& out,
+                                              std::shared_ptr<abort_token> token) {
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   exchange_result r;
   if (!token->aborted && !c.is_open()) {
     r.ec = co_await c.async_open(ep_, opts_.limits);
     if (r.ec) c.close();
   }
-  if (!r.ec && !token->aborted) r = co_await c.async_exchange(req, res, opts_.limits);
+  if (!r.ec && !token->aborted) r = co_await c.async_exchange(req, out, opts_.limits);
   token->active = false;
   if (token->aborted) {
     r.ec = asio::error::operation_aborted;
@@ -140,8 +141,9 @@ ATOMS_DECL asio::awaitable<exchange_result> pool::run_on(connection& c, request&
   co_return r;
 }
 
-ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, response& res,
-                                                                 unsigned& attempts, bool replayable) {
+template <class Target>
+asio::awaitable<exchange_result> pool::exchange(request& req, Target& out, unsigned& attempts,
+                                                bool replayable) {
   asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
   bool retried = false;
   for (;;) {
@@ -171,7 +173,7 @@ ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, r
         });
       });
     exchange_result r =
-        co_await asio::co_spawn(c.strand(), run_on(c, req, res, token),
+        co_await asio::co_spawn(c.strand(), run_on(c, req, out, token),
                                 asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
     if (slot.is_connected()) slot.clear();
     l.end(!r.ec && r.reusable);
@@ -187,6 +189,16 @@ ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, r
     retried = true;
     drop_idle();  // the server probably closed them all
   }
+}
+
+ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, response& res,
+                                                                 unsigned& attempts, bool replayable) {
+  return exchange(req, res, attempts, replayable);
+}
+
+ATOMS_DECL asio::awaitable<exchange_result> pool::async_exchange(request& req, file_download& out,
+                                                                 unsigned& attempts, bool replayable) {
+  return exchange(req, out, attempts, replayable);
 }
 
 }  // namespace smallest::atoms::http

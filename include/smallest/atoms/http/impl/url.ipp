@@ -10,6 +10,48 @@
 
 namespace smallest::atoms::http {
 
+namespace detail {
+
+// The origin of `url` into `e`; `name` is what messages call the URL (never its text: user
+// info, a presigned signature or a token may be in it).
+inline bool parse_origin(const boost::urls::url_view& u, std::string_view name, endpoint& e,
+                         std::string& why) {
+  if (u.scheme_id() == boost::urls::scheme::https)
+    e.tls = true;
+  else if (u.scheme_id() == boost::urls::scheme::http)
+    e.tls = false;
+  else {
+    why = std::string(name) + " must start with https:// (or http:// for a local server)";
+    return false;
+  }
+  if (!u.has_authority() || u.encoded_host().empty()) {
+    why = std::string(name) + " has no host";
+    return false;
+  }
+  if (u.has_userinfo()) {
+    why = std::string(name) + " must not contain user:password@";
+    return false;
+  }
+  e.host = u.host_address();
+  if (u.host_type() == boost::urls::host_type::ipv6) {
+    // host_address() keeps the brackets of an IP-literal in Boost 1.81; the resolver wants none.
+    if (e.host.size() > 1 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
+  }
+  if (u.has_port()) {
+    if (u.port().empty() || u.port_number() == 0) {
+      why = std::string(name) + " has an invalid port";
+      return false;
+    }
+    e.port = std::to_string(u.port_number());
+  } else {
+    e.port = e.tls ? "443" : "80";
+  }
+  e.host_header = std::string(u.encoded_host_and_port());
+  return true;
+}
+
+}  // namespace detail
+
 ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string& why) {
   auto r = boost::urls::parse_absolute_uri(url);
   if (!r) {
@@ -20,45 +62,33 @@ ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string&
   }
   const boost::urls::url_view& u = *r;
   endpoint e;
-  if (u.scheme_id() == boost::urls::scheme::https)
-    e.tls = true;
-  else if (u.scheme_id() == boost::urls::scheme::http)
-    e.tls = false;
-  else {
-    why = "base_url must start with https:// (or http:// for a local server)";
-    return false;
-  }
-  if (!u.has_authority() || u.encoded_host().empty()) {
-    why = "base_url has no host";
-    return false;
-  }
-  if (u.has_userinfo()) {
-    // Never echo the URL itself here: user info may hold a secret.
-    why = "base_url must not contain user:password@; pass the key in client_options::api_key";
+  if (!detail::parse_origin(u, "base_url", e, why)) {
+    if (u.has_userinfo()) why += "; pass the key in client_options::api_key";
     return false;
   }
   if (u.has_query() || u.has_fragment()) {
     why = "base_url must not have a query or a fragment";
     return false;
   }
-  e.host = u.host_address();
-  if (u.host_type() == boost::urls::host_type::ipv6) {
-    // host_address() keeps the brackets of an IP-literal in Boost 1.81; the resolver wants none.
-    if (e.host.size() > 1 && e.host.front() == '[') e.host = e.host.substr(1, e.host.size() - 2);
-  }
-  if (u.has_port()) {
-    if (u.port().empty() || u.port_number() == 0) {
-      why = "base_url has an invalid port";
-      return false;
-    }
-    e.port = std::to_string(u.port_number());
-  } else {
-    e.port = e.tls ? "443" : "80";
-  }
-  e.host_header = std::string(u.encoded_host_and_port());
   std::string_view path = u.encoded_path();
   while (!path.empty() && path.back() == '/') path.remove_suffix(1);
   e.base_path = std::string(path);
+  out = std::move(e);
+  return true;
+}
+
+ATOMS_DECL bool parse_resource_url(std::string_view url, std::string_view name, endpoint& out,
+                                   std::string& target, std::string& why) {
+  auto r = boost::urls::parse_uri(url);  // a fragment, if any, is never sent
+  if (!r) {
+    why = std::string(name) + " is not an absolute http(s) URL";
+    return false;
+  }
+  const boost::urls::url_view& u = *r;
+  endpoint e;
+  if (!detail::parse_origin(u, name, e, why)) return false;
+  target = u.encoded_path().empty() ? std::string("/") : std::string(u.encoded_path());
+  if (u.has_query()) target.append("?").append(u.encoded_query());
   out = std::move(e);
   return true;
 }

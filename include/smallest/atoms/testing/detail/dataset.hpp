@@ -95,15 +95,52 @@ class call_store {
   std::unordered_map<std::string, entry> by_id_;
 };
 
-// An agent of the account: what GET /agent/{id} and the post-call analytics routes need.
+// One write to a branch's open draft (PUT .../draft): the Revision row it made, and what it
+// changed, for the draft's edit history and the expectedRevision conflict check.
+struct draft_edit {
+  boost::json::object revision;  // Revision, status "draft", draftRevision = its 1-based index
+  std::vector<std::string>
+      paths;  // leaf paths written: "globalPrompt", "postCallAnalyticsConfig.dispositionMetrics"
+  std::vector<std::string> sections;  // config-block sections touched: "workflow_prompt", "analytics"
+};
+
+// A branch's single open draft: only the fields written since it was opened, merged (a
+// publish merges them into the live configuration).
+struct draft_record {
+  std::string id;
+  boost::json::object config;  // {"globalPrompt": ..., "postCallAnalyticsConfig": {only the keys written}}
+  boost::json::object blocks;  // VersionBlocks: the head's, with a new block for each section written
+  std::vector<draft_edit> edits;
+};
+
+// An agent's branch (the document's AgentBranch) and its chain of committed revisions.
+struct branch_record {
+  std::string id;
+  std::string name;
+  bool is_default = false;
+  std::string created_at;
+  std::string updated_at;
+  std::vector<boost::json::object> revisions;  // Revision rows, oldest first; back() is the head
+  std::optional<draft_record> draft;
+};
+
+// An agent of the account: what GET /agent/{id}, the post-call analytics routes and the
+// branch routes need.
 struct agent_record {
   std::string id;
   std::string name;
   std::string description;
   // {"summaryPrompt": "...", "dispositionMetrics": [{identifier, dispositionMetricPrompt,
-  // dispositionMetricType, dispositionValues: {type}, choices?}]}, as the service returns it.
+  // dispositionMetricType, dispositionValues: {type}, choices?}]}, as the service returns it,
+  // and successMetrics, useInternalAnalyticsModel, useReasoningModel once a branch publishes them.
   boost::json::object post_call_config;
   std::vector<std::pair<std::string, std::int64_t>> versions;  // versionId, versionNumber
+  // Every branch; the default one ("main") is the live one, whose published fields are the
+  // agent's configuration: post_call_config, and `config` for the other fields.
+  std::vector<branch_record> branches;
+  // Versioned fields other than postCallAnalyticsConfig published through a branch
+  // (globalPrompt, firstMessage, ...), kept as given and served in _resolvedConfig.
+  boost::json::object config;
 };
 
 class agent_store {
@@ -129,6 +166,17 @@ class agent_store {
     if (it == by_id_.end()) return false;
     it->second.post_call_config = std::move(config);
     return true;
+  }
+
+  // f(agent_record&) under the store's lock, for changes that must be seen whole (a publish
+  // moves a branch's head and the agent's configuration together); nullopt for an unknown
+  // agent. Keep f short.
+  template <class F>
+  auto update(const std::string& id, F&& f) -> std::optional<decltype(f(std::declval<agent_record&>()))> {
+    std::lock_guard lock(mutex_);
+    auto it = by_id_.find(id);
+    if (it == by_id_.end()) return std::nullopt;
+    return f(it->second);
   }
 
   std::vector<agent_record> all() const {

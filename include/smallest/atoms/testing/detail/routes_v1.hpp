@@ -3,17 +3,20 @@
 #define SMALLEST_ATOMS_TESTING_DETAIL_ROUTES_V1_HPP
 
 // The endpoints the emulator serves, one handler per operation of the OpenAPI document,
-// registered in one table. A new endpoint is a handler here and one line in add_v1_routes.
+// registered in one table. A new endpoint is a handler here (or in a header of its own for a
+// family of them, as routes_branches.hpp) and one line in add_v1_routes.
 
 #include <smallest/atoms/testing/detail/conversation_query.hpp>
 #include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/post_call_config.hpp>
 #include <smallest/atoms/testing/detail/recordings.hpp>
 #include <smallest/atoms/testing/detail/router.hpp>
+#include <smallest/atoms/testing/detail/routes_branches.hpp>
 #include <smallest/atoms/testing/detail/synthetic_calls.hpp>
+#include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/parse.hpp>
 
-#include <set>
 #include <string>
 #include <vector>
 
@@ -47,64 +50,6 @@ inline http_answer get_post_call_config(const route_request& req, dataset& data)
   const auto agent = data.agents.get(req.param("id"));
   if (!agent) return error_answer(400, "No agent found");
   return data_answer(to_json_text(agent->post_call_config));
-}
-
-// The service-side validation of a configuration; each message names the metric.
-inline std::vector<std::string> validate_metrics(const boost::json::array& metrics, boost::json::array& out) {
-  std::vector<std::string> errors;
-  std::set<std::string> identifiers;
-  static const std::set<std::string, std::less<>> types = {"STRING", "BOOLEAN", "INTEGER", "ENUM",
-                                                           "DATETIME"};
-  for (std::size_t i = 0; i < metrics.size(); ++i) {
-    std::string name = "dispositionMetrics[" + std::to_string(i) + "]";
-    if (!metrics[i].is_object()) {
-      errors.push_back(name + ": must be an object");
-      continue;
-    }
-    const auto& m = metrics[i].get_object();
-    const auto* id = m.if_contains("identifier");
-    const std::string identifier = id && id->is_string() ? std::string(id->get_string()) : std::string();
-    if (!identifier.empty()) name += " (" + identifier + ")";
-    if (identifier.empty()) {
-      errors.push_back(name + ": identifier is required");
-    } else if (identifier.find_first_not_of("abcdefghijklmnopqrstuvwxyz0123456789_") != std::string::npos) {
-      errors.push_back(name + ": identifier must match ^[a-z0-9_]+$");
-    } else if (!identifiers.insert(identifier).second) {
-      errors.push_back(name + ": identifier must be unique");
-    }
-    const auto prompt = string_member(m, "dispositionMetricPrompt");
-    if (prompt.find_first_not_of(" \t\r\n") == std::string_view::npos)
-      errors.push_back(name + ": dispositionMetricPrompt must not be empty");
-
-    std::string_view flat = string_member(m, "dispositionMetricType");
-    std::string_view nested;
-    if (const auto* dv = member(m, "dispositionValues"); dv && dv->is_object())
-      nested = string_member(dv->get_object(), "type");
-    const std::string_view type = flat.empty() ? nested : flat;
-    if (type.empty()) {
-      errors.push_back(name + ": dispositionMetricType (or dispositionValues.type) is required");
-    } else if (!types.count(type)) {
-      errors.push_back(name + ": type must be one of STRING, BOOLEAN, INTEGER, ENUM, DATETIME");
-    } else if (!flat.empty() && !nested.empty() && flat != nested) {
-      errors.push_back(name + ": dispositionMetricType and dispositionValues.type differ");
-    }
-
-    boost::json::array choices;
-    bool choices_ok = true;
-    if (const auto* c = member(m, "choices")) {
-      if (!c->is_array()) choices_ok = false;
-      for (const auto& choice : c->is_array() ? c->get_array() : boost::json::array{})
-        if (!choice.is_string() || choice.get_string().empty())
-          choices_ok = false;
-        else
-          choices.push_back(choice);
-    }
-    if (!choices_ok) errors.push_back(name + ": choices must be non-empty strings");
-    if (type == "ENUM" && choices.empty()) errors.push_back(name + ": ENUM needs at least one choice");
-    if (type != "ENUM" && !choices.empty()) errors.push_back(name + ": choices are allowed only on ENUM");
-    if (errors.empty()) out.push_back(config_metric(identifier, prompt, type, choices));
-  }
-  return errors;
 }
 
 // POST /agent/{id}/post-call-analytics {"summaryPrompt": "...", "dispositionMetrics": [...]}:
@@ -141,9 +86,11 @@ inline http_answer set_post_call_config(const route_request& req, dataset& data)
   return data_answer(to_json_text(config));
 }
 
-// GET /agent/{id}: an AgentDTO subset, with the configuration under
-// _resolvedConfig.postCallAnalyticsConfig (flat metric types only, as the document's
-// DispositionMetric has them). 400 "No agent found" for an unknown agent.
+// GET /agent/{id}: an AgentDTO subset, with the live configuration under _resolvedConfig:
+// postCallAnalyticsConfig (flat metric types only, as the document's DispositionMetric has
+// them; the two model flags at their defaults until a branch publishes them), and the other
+// fields a branch has published (globalPrompt, firstMessage, ...). 400 "No agent found" for
+// an unknown agent.
 inline http_answer get_agent(const route_request& req, dataset& data) {
   const auto agent = data.agents.get(req.param("id"));
   if (!agent) return error_answer(400, "No agent found");
@@ -151,24 +98,37 @@ inline http_answer get_agent(const route_request& req, dataset& data) {
   if (auto* metrics = pca.if_contains("dispositionMetrics"); metrics && metrics->is_array())
     for (auto& m : metrics->get_array())
       if (m.is_object()) m.get_object().erase("dispositionValues");
-  pca["useInternalAnalyticsModel"] = true;
-  pca["useReasoningModel"] = false;
-  boost::json::object out{
-      {"_id", agent->id},
-      {"name", agent->name},
-      {"description", agent->description},
-      {"_resolvedConfig", boost::json::object{{"postCallAnalyticsConfig", std::move(pca)}}}};
+  if (!pca.contains("useInternalAnalyticsModel")) pca["useInternalAnalyticsModel"] = true;
+  if (!pca.contains("useReasoningModel")) pca["useReasoningModel"] = false;
+  boost::json::object resolved = agent->config;
+  resolved["postCallAnalyticsConfig"] = std::move(pca);
+  boost::json::object out{{"_id", agent->id},
+                          {"name", agent->name},
+                          {"description", agent->description},
+                          {"_resolvedConfig", std::move(resolved)}};
   return data_answer(to_json_text(out));
 }
 
-inline void add_v1_routes(router& r) {
+inline void add_v1_routes(router& r, const emulator_options& options) {
   r.add("GET", "/conversation", list_conversations);
   r.add("POST", "/conversation/search", search_conversations);
   r.add("GET", "/conversation/{id}", get_conversation);
   r.add("GET", "/conversation/{callId}/recording/download-url", get_recording_url);
   r.add("GET", "/agent/{id}", get_agent);
-  r.add("GET", "/agent/{id}/post-call-analytics", get_post_call_config);
-  r.add("POST", "/agent/{id}/post-call-analytics", set_post_call_config);
+  if (options.post_call_analytics_route) {
+    r.add("GET", "/agent/{id}/post-call-analytics", get_post_call_config);
+    r.add("POST", "/agent/{id}/post-call-analytics", set_post_call_config);
+  }
+  r.add("GET", "/agent/{id}/branches", list_branches);
+  r.add("GET", "/agent/{id}/branches/{branchId}", get_branch);
+  r.add("PUT", "/agent/{id}/branches/{branchId}/draft", put_branch_draft);
+  r.add("GET", "/agent/{id}/branches/{branchId}/draft", get_branch_draft);
+  r.add("DELETE", "/agent/{id}/branches/{branchId}/draft", discard_branch_draft);
+  r.add("POST", "/agent/{id}/branches/{branchId}/draft/publish",
+        [scanning = options.publish_scanning](const route_request& req, dataset& data) {
+          return publish_branch_draft(req, data, scanning);
+        });
+  r.add("GET", "/agent/{id}/branches/{branchId}/revisions", list_branch_revisions);
 }
 
 }  // namespace smallest::atoms::testing::detail

@@ -79,7 +79,7 @@ inline constexpr std::size_t max_recorded_requests = 10'000;
 // Everything the sessions share with the emulator's public members.
 struct server_state {
   explicit server_state(emulator_options o) : options(std::move(o)), routes("/atoms/v1") {
-    add_v1_routes(routes);
+    add_v1_routes(routes, options);
     for (auto& call : make_calls(options.calls, options.seed)) data.calls.put(std::move(call));
     for (auto& agent : make_agents()) data.agents.put(std::move(agent));
     std::random_device rd;

@@ -14,6 +14,7 @@
 // metric values that are strings, numbers or booleans (or null), integral durations sent as
 // doubles ("120.0"), transcript timestamps as ISO strings or epoch milliseconds.
 
+#include <smallest/atoms/testing/detail/agent_branches.hpp>
 #include <smallest/atoms/testing/detail/dataset.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
 
@@ -752,6 +753,16 @@ inline std::string campaign_id(std::size_t agent) {
 inline std::string version_id(std::size_t agent, std::int64_t number) {
   return "6970f1e2d3c4b5a697886a" + std::to_string(agent) + std::to_string(number);
 }
+// Each agent has one branch, "main"; its revisions are the agent's two versions, migrated
+// from the v1 model (so a revision's _id is the versionId), each with its config blocks.
+inline std::string branch_id(std::size_t agent) {
+  return "6972b1c3d5e7f9a1b3c5d7e" + std::to_string(agent + 1);
+}
+inline std::string block_id(std::size_t agent, std::int64_t version, std::size_t section) {
+  static constexpr char hex[] = "0123456789abcdef";
+  return "6972c0d1e2f3a4b5c6d7" + std::to_string(agent) + std::to_string(version) + hex[section / 16] +
+         hex[section % 16];
+}
 
 // The list's fields that a conversation record does not carry in the document's details
 // (campaignId, versionId, retryAttemptNumber, retryCount, isTest), drawn from a stream of
@@ -816,6 +827,33 @@ inline json::object config_metric(std::string_view identifier, std::string_view 
   return m;
 }
 
+inline branch_record main_branch(std::size_t agent, const std::string& agent_id) {
+  const std::int64_t created_ms = 1768000000000 + static_cast<std::int64_t>(agent) * 3600000;
+  branch_record b{
+      branch_id(agent), "main", true, iso8601(created_ms), iso8601(created_ms + 2 * 86400000), {}, {}};
+  for (std::int64_t n = 1; n <= 2; ++n) {
+    const std::string at = iso8601(created_ms + n * 86400000);
+    json::object row = revision_row(version_id(agent, n), agent_id, b.id, "published", at);
+    row["revisionNumber"] = n;
+    row["versionNumber"] = n;
+    row["publishedBy"] = emulated_user_id;
+    row["publishedAt"] = at;
+    row["publishedByName"] = emulated_user_name;
+    json::object blocks;
+    for (std::size_t s = 0; s < version_block_sections.size(); ++s)
+      blocks[version_block_sections[s]] = block_id(agent, n, s);
+    row["blocks"] = std::move(blocks);
+    if (n > 1) row["parentVersion"] = version_id(agent, n - 1);
+    if (n == 2) {
+      row["isActive"] = true;
+      row["activatedBy"] = emulated_user_id;
+      row["activatedAt"] = at;
+    }
+    b.revisions.push_back(std::move(row));
+  }
+  return b;
+}
+
 // The seeded agents, each configured with the metrics its calls carry.
 inline std::vector<agent_record> make_agents() {
   std::vector<agent_record> out;
@@ -834,7 +872,9 @@ inline std::vector<agent_record> make_agents() {
                                json::object{{"summaryPrompt", k == 1 ? "Summarize this sales call briefly."
                                                                      : "Summarize this call briefly."},
                                             {"dispositionMetrics", std::move(metrics)}},
-                               {{version_id(k, 1), 1}, {version_id(k, 2), 2}}});
+                               {{version_id(k, 1), 1}, {version_id(k, 2), 2}},
+                               {main_branch(k, std::string(a.id))},
+                               {}});
   }
   return out;
 }
