@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_CLIENT_HPP
 
 #include <smallest/atoms/call_filter.hpp>
+#include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
@@ -21,13 +22,31 @@
 
 namespace smallest::atoms {
 
+/// How a bulk operation runs.
+struct bulk_options {
+  /// Requests in flight at once; 0 means client_options::bulk_concurrency. Also bounded by
+  /// the pool's max_connections, whose connections the whole job reuses.
+  std::size_t concurrency = 0;
+};
+
+/// One id's outcome in a bulk fetch: its details, or the error for it alone.
+struct call_result {
+  std::string call_id;
+  error_code ec;
+  diagnostics diag;      ///< why, when `ec` is set
+  call_details details;  ///< when `ec` is not set
+};
+
 namespace detail {
+ATOMS_DECL asio::awaitable<op_result<std::vector<call_result>>> get_calls_details(
+    std::shared_ptr<client_state> s, std::vector<std::string> ids, bulk_options opts);
 ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
                                                              std::string call_id, diagnostics* diag);
 using initiate_get_call = initiation<client_state, call_details, &get_call>;
 ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
                                                            call_filter filter, diagnostics* diag);
 using initiate_get_calls = initiation<client_state, call_page, &get_calls>;
+using initiate_get_calls_details = initiation<client_state, std::vector<call_result>, &get_calls_details>;
 ATOMS_DECL asio::awaitable<op_result<search_result>> search_calls(std::shared_ptr<client_state> s,
                                                                   std::vector<std::string> call_ids,
                                                                   diagnostics* diag);
@@ -121,6 +140,30 @@ class client {
   auto async_get_calls(call_filter filter, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, call_page)>(
         detail::initiate_get_calls{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches the details of many calls at once (`GET /conversation/{id}` each), at most
+  /// `opts.concurrency` requests in flight, and returns one result per id, in the order given:
+  /// the details, or the error for that id (a 404 for one id does not fail the others).
+  ///
+  /// - Completion signature: `void(error_code, std::vector<call_result>)`. The error_code is
+  ///   set only when the whole operation failed: errc::invalid_argument when an id is empty,
+  ///   `.` or `..` (nothing is sent; that id's result says which), or operation_aborted after a cancellation,
+  ///   with the results obtained so far (the others carry operation_aborted too).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<call_result>))
+                CompletionToken = detail::default_token>
+  auto async_get_calls_details(std::vector<std::string> call_ids, bulk_options opts = {},
+                               CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<call_result>)>(
+        detail::initiate_get_calls_details{state_}, token, std::move(call_ids), opts);
+  }
+
+  /// Every call log `filter` matches, across pages, fetched lazily as the range is advanced
+  /// (see call_range). `filter.page` is where the walk starts (1 by default); `filter.limit`
+  /// is replaced by `opts.page_size`. No I/O until the first `async_next`; a filter or
+  /// options the service would refuse fail that first operation with errc::invalid_argument.
+  call_range calls(call_filter filter, range_options opts = {}) const {
+    return call_range(state_, std::move(filter), std::move(opts));
   }
 
   /// Fetches the calls with the given ids (`POST /conversation/search`), any number of them:

@@ -19,6 +19,7 @@
 #include <smallest/atoms/impl/call_details.ipp>
 #include <smallest/atoms/impl/call_filter.ipp>
 #include <smallest/atoms/impl/call_log.ipp>
+#include <smallest/atoms/impl/call_range.ipp>
 #include <smallest/atoms/impl/client.ipp>
 #include <smallest/atoms/impl/client_state.ipp>
 #include <smallest/atoms/impl/error.ipp>

@@ -102,7 +102,8 @@ class op_completion {
   std::shared_ptr<asio::cancellation_signal> sig_;
 };
 
-/// The one initiation object of every operation: `Body(state, args...)` makes the coroutine.
+/// The one initiation object of every operation: `Body(state, args...)` makes the coroutine,
+/// which runs on a fresh strand, or on `state->strand()` when State has one.
 /// Named per operation through an alias (`initiate_get_call`), so async_initiate sees a
 /// distinct initiation type for each.
 template <class State, class T, auto Body>
@@ -113,7 +114,12 @@ struct initiation {
   void operator()(Handler&& handler, Args&&... args) const {
     const asio::any_io_executor& io = state->executor();
     auto ex = asio::get_associated_executor(handler, io);
-    auto strand = asio::make_strand(io);
+    // An object whose operations must not overlap (a range) runs them all on its own strand.
+    asio::strand<asio::any_io_executor> strand;
+    if constexpr (requires { state->strand(); })
+      strand = state->strand();
+    else
+      strand = asio::make_strand(io);
     std::shared_ptr<asio::cancellation_signal> sig;
     if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
       sig = std::make_shared<asio::cancellation_signal>();

@@ -48,6 +48,44 @@ ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<clien
   co_return co_await s->fetch<call_page>(std::move(request), *diag);
 }
 
+// ---- bulk details -------------------------------------------------------------------------------
+
+// The requests of one bulk fetch: task i fetches out[i].
+struct details_tasks {
+  std::shared_ptr<client_state> s;
+  std::vector<call_result>* out;
+
+  asio::awaitable<error_code> run(std::size_t i) {
+    call_result& r = (*out)[i];
+    auto [ec, details] = co_await get_call(s, r.call_id, &r.diag);
+    r.ec = ec;
+    r.details = std::move(details);
+    co_return error_code{};  // an id's failure is its own
+  }
+};
+
+ATOMS_DECL asio::awaitable<op_result<std::vector<call_result>>> get_calls_details(
+    std::shared_ptr<client_state> s, std::vector<std::string> ids, bulk_options opts) {
+  (void)co_await asio::this_coro::throw_if_cancelled(false);
+  using result = op_result<std::vector<call_result>>;
+  std::vector<call_result> out(ids.size());
+  bool refused = false;
+  for (std::size_t i = 0; i < ids.size(); ++i) {
+    out[i].call_id = std::move(ids[i]);
+    out[i].ec = asio::error::operation_aborted;  // until fetched
+    if (!valid_segment(out[i].call_id)) {
+      out[i].ec = errc::invalid_argument;
+      out[i].diag.message = "call_ids[" + std::to_string(i) + "] is not a call id (empty, '.' or '..')";
+      refused = true;
+    }
+  }
+  if (refused) co_return result{errc::invalid_argument, std::move(out)};
+  details_tasks tasks{s, &out};
+  const std::size_t width = opts.concurrency ? opts.concurrency : s->options().bulk_concurrency;
+  const concurrent_outcome done = co_await for_each_concurrently(out.size(), width, tasks);
+  co_return result{done.ec, std::move(out)};
+}
+
 // ---- search --------------------------------------------------------------------------------------
 
 inline constexpr std::size_t search_chunk = 100;  // the service's limit per request
