@@ -7,6 +7,7 @@
 
 #include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/client.hpp>
+#include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>

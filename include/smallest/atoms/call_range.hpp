@@ -182,8 +182,11 @@ class call_range {
   /// Pages received and taken in.
   std::size_t pages_fetched() const noexcept { return state_ ? state_->pages : 0; }
 
- private:
+  /// Ends the walk now: the page being fetched is cancelled, a pending operation completes
+  /// with operation_aborted, later ones yield nothing. The destructor does this.
   ATOMS_DECL void close() noexcept;
+
+ private:
   std::shared_ptr<detail::range_state> state_;
 };
 

@@ -6,6 +6,7 @@
 #include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
+#include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
@@ -21,21 +22,6 @@
 #include <vector>
 
 namespace smallest::atoms {
-
-/// How a bulk operation runs.
-struct bulk_options {
-  /// Requests in flight at once; 0 means client_options::bulk_concurrency. Also bounded by
-  /// the pool's max_connections, whose connections the whole job reuses.
-  std::size_t concurrency = 0;
-};
-
-/// One id's outcome in a bulk fetch: its details, or the error for it alone.
-struct call_result {
-  std::string call_id;
-  error_code ec;
-  diagnostics diag;      ///< why, when `ec` is set
-  call_details details;  ///< when `ec` is not set
-};
 
 namespace detail {
 ATOMS_DECL asio::awaitable<op_result<std::vector<call_result>>> get_calls_details(
@@ -164,6 +150,14 @@ class client {
   /// options the service would refuse fail that first operation with errc::invalid_argument.
   call_range calls(call_filter filter, range_options opts = {}) const {
     return call_range(state_, std::move(filter), std::move(opts));
+  }
+
+  /// The export pipeline: walks `calls(filter, range)` and fetches each log's details, at
+  /// most `bulk.concurrency` at once, yielding them in the walk's order (see
+  /// call_details_range). Memory stays at the window plus the range's two pages.
+  call_details_range calls_with_details(call_filter filter, range_options range = {},
+                                        bulk_options bulk = {}) const {
+    return call_details_range(state_, calls(std::move(filter), std::move(range)), bulk);
   }
 
   /// Fetches the calls with the given ids (`POST /conversation/search`), any number of them:

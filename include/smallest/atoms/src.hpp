@@ -22,6 +22,7 @@
 #include <smallest/atoms/impl/call_range.ipp>
 #include <smallest/atoms/impl/client.ipp>
 #include <smallest/atoms/impl/client_state.ipp>
+#include <smallest/atoms/impl/details_range.ipp>
 #include <smallest/atoms/impl/error.ipp>
 #include <smallest/atoms/impl/metric_value.ipp>
 #include <smallest/atoms/impl/options.ipp>

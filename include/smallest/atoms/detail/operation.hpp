@@ -115,11 +115,12 @@ struct initiation {
     const asio::any_io_executor& io = state->executor();
     auto ex = asio::get_associated_executor(handler, io);
     // An object whose operations must not overlap (a range) runs them all on its own strand.
-    asio::strand<asio::any_io_executor> strand;
-    if constexpr (requires { state->strand(); })
-      strand = state->strand();
-    else
-      strand = asio::make_strand(io);
+    asio::strand<asio::any_io_executor> strand = [&] {
+      if constexpr (requires { state->strand(); })
+        return state->strand();
+      else
+        return asio::make_strand(io);
+    }();
     std::shared_ptr<asio::cancellation_signal> sig;
     if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
       sig = std::make_shared<asio::cancellation_signal>();
