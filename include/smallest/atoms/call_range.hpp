@@ -5,6 +5,7 @@
 // A lazy, asynchronous walk over every call log a filter matches, page after page.
 
 #include <smallest/atoms/call_filter.hpp>
+#include <smallest/atoms/detail/calls.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
@@ -40,10 +41,6 @@ struct range_options {
 };
 
 namespace detail {
-
-// One page of calls (client.hpp's operation body, declared here too for the range's fetches).
-ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
-                                                           call_filter filter, diagnostics* diag);
 
 class range_state : public std::enable_shared_from_this<range_state> {
  public:

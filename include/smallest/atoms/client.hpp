@@ -4,6 +4,7 @@
 
 #include <smallest/atoms/call_filter.hpp>
 #include <smallest/atoms/call_range.hpp>
+#include <smallest/atoms/detail/calls.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/details_range.hpp>
@@ -26,11 +27,7 @@ namespace smallest::atoms {
 namespace detail {
 ATOMS_DECL asio::awaitable<op_result<std::vector<call_result>>> get_calls_details(
     std::shared_ptr<client_state> s, std::vector<std::string> ids, bulk_options opts);
-ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
-                                                             std::string call_id, diagnostics* diag);
 using initiate_get_call = initiation<client_state, call_details, &get_call>;
-ATOMS_DECL asio::awaitable<op_result<call_page>> get_calls(std::shared_ptr<client_state> s,
-                                                           call_filter filter, diagnostics* diag);
 using initiate_get_calls = initiation<client_state, call_page, &get_calls>;
 using initiate_get_calls_details = initiation<client_state, std::vector<call_result>, &get_calls_details>;
 ATOMS_DECL asio::awaitable<op_result<search_result>> search_calls(std::shared_ptr<client_state> s,

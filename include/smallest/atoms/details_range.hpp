@@ -6,6 +6,7 @@
 // a call_range and fetches each log's details with bounded concurrency, in order.
 
 #include <smallest/atoms/call_range.hpp>
+#include <smallest/atoms/detail/calls.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
@@ -40,9 +41,6 @@ struct call_result {
 };
 
 namespace detail {
-
-ATOMS_DECL asio::awaitable<op_result<call_details>> get_call(std::shared_ptr<client_state> s,
-                                                             std::string call_id, diagnostics* diag);
 
 class details_state : public std::enable_shared_from_this<details_state> {
  public:

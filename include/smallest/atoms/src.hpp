@@ -20,6 +20,7 @@
 #include <smallest/atoms/impl/call_filter.ipp>
 #include <smallest/atoms/impl/call_log.ipp>
 #include <smallest/atoms/impl/call_range.ipp>
+#include <smallest/atoms/impl/calls.ipp>
 #include <smallest/atoms/impl/client.ipp>
 #include <smallest/atoms/impl/client_state.ipp>
 #include <smallest/atoms/impl/details_range.ipp>
