@@ -13,6 +13,17 @@ for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   echo "=== $preset: build"
   cmake --preset "$preset" >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
+  if [ "$preset" = gcc ]; then
+    # The examples carry the product pages over; each must run to the end on the emulator.
+    echo "=== gcc: examples against the emulator"
+    for example in get_call post_call_analytics call_metrics; do
+      build/gcc/examples/$example --emulator >/dev/null
+      echo "$example: ok"
+    done
+    # The walk benchmark, small: every call seen, and memory bounded as the data set grows.
+    echo "=== gcc: benchmarks/walk (quick)"
+    build/gcc/benchmarks/walk --calls 5000 --small 1000
+  fi
   echo "=== $preset: test"
   ctest --preset "$preset"
 done
