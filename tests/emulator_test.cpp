@@ -19,9 +19,11 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cmath>
+#include <latch>
 #include <optional>
 #include <set>
 #include <string>
@@ -171,6 +173,30 @@ json::object data_of(const response& res) {
   json::value v = json::parse(res.body());
   CHECK(v.at("status") == true);
   return v.at("data").as_object();
+}
+
+// The callIds of a GET /conversation answer's logs, in order.
+std::vector<std::string> log_ids(const json::object& list) {
+  std::vector<std::string> ids;
+  for (const auto& log : list.at("logs").as_array()) ids.emplace_back(log.at("callId").as_string());
+  return ids;
+}
+
+std::string updated_at(const testing::emulator& e, const std::string& id) {
+  return std::string(e.call(id)->at("updatedAt").as_string());
+}
+
+// Every page of GET /conversation?limit=<limit>, from page 1 while hasMore says so (at most
+// `max_pages`), as a naive walker reads them: every id received, duplicates included.
+std::vector<std::string> naive_walk(raw_client& c, int limit, int max_pages = 1000) {
+  std::vector<std::string> ids;
+  for (int page = 1; page <= max_pages; ++page) {
+    const json::object d = data_of(
+        c.get("/atoms/v1/conversation?page=" + std::to_string(page) + "&limit=" + std::to_string(limit)));
+    for (auto& id : log_ids(d)) ids.push_back(std::move(id));
+    if (d.at("pagination").at("hasMore") != true) break;
+  }
+  return ids;
 }
 
 }  // namespace
@@ -1002,6 +1028,177 @@ TEST_SUITE("emulator") {
     CHECK(data_of(c.get(branch + "/revisions?limit=1")).at("revisions").at(0).at("revisionNumber") == 3);
     check_error(c.get(branch + "/draft/publish", "test-key", true, R"({"label":7})"), 400,
                 "label must be a string of at most 200 characters");
+  }
+
+  TEST_CASE("100,000 calls: the emulator starts at once and serves page 200 of 500, the oldest") {
+    testing::emulator e({.tls = false, .calls = 100'000});
+    REQUIRE(e.call_ids().size() == 100'000);
+    raw_client c(e);
+    auto list = [&](const std::string& query) { return data_of(c.get("/atoms/v1/conversation?" + query)); };
+
+    const json::object last = list("page=200&limit=500");
+    CHECK(last.at("pagination") ==
+          json::object{
+              {"total", 100'000}, {"page", 200}, {"limit", 500}, {"hasMore", false}, {"totalPages", 200}});
+    const std::vector<std::string> ids = log_ids(last);
+    REQUIRE(ids.size() == 500);
+    CHECK(std::set<std::string>(ids.begin(), ids.end()).size() == 500);
+    const std::vector<std::string> before = log_ids(list("page=199&limit=500"));
+    REQUIRE(before.size() == 500);
+    CHECK(updated_at(e, before.back()) >= updated_at(e, ids.front()));
+    for (std::size_t i = 1; i < ids.size(); ++i)  // updatedAt desc; ISO text sorts as time
+      CHECK(updated_at(e, ids[i - 1]) >= updated_at(e, ids[i]));
+    // The last page of the default order is the first of the reverse one: the 500 oldest.
+    const std::vector<std::string> oldest = log_ids(list("sortBy=updatedAt&sortOrder=asc&limit=500"));
+    CHECK(std::set<std::string>(oldest.begin(), oldest.end()) ==
+          std::set<std::string>(ids.begin(), ids.end()));
+    CHECK(list("page=201&limit=500").at("logs").as_array().empty());
+    CHECK(e.logs_listed() == 1500);
+
+    // The records of a large set are those of a small one with the same seed.
+    testing::emulator small({.tls = false, .calls = 50});
+    raw_client cs(small);
+    const auto large_ids = e.call_ids(), small_ids = small.call_ids();
+    for (const std::size_t i : {std::size_t{0}, std::size_t{1}, std::size_t{17}, std::size_t{49}}) {
+      const std::string& id = small_ids[i];
+      CHECK(large_ids[i] == id);
+      CHECK(c.get(conversation(id)).body() == cs.get(conversation(id)).body());
+    }
+  }
+
+  TEST_CASE("touch_per_list: calls jump to the top after each page, so a naive walk sees some twice") {
+    testing::emulator e({.tls = false, .calls = 600, .touch_per_list = 7});
+    raw_client c(e);
+    const std::vector<std::string> first = log_ids(data_of(c.get("/atoms/v1/conversation?limit=50")));
+    REQUIRE(first.size() == 50);
+    // The 7 calls touched after that answer now come first, newer than any call before.
+    const std::vector<std::string> again = log_ids(data_of(c.get("/atoms/v1/conversation?limit=50")));
+    REQUIRE(again.size() == 50);
+    for (std::size_t i = 0; i < 7; ++i) {
+      CHECK(std::find(first.begin(), first.end(), again[i]) == first.end());
+      CHECK(updated_at(e, again[i]) > updated_at(e, first.front()));
+      CHECK(data_of(c.get(conversation(again[i]))).at("updatedAt") == json::string(updated_at(e, again[i])));
+    }
+    CHECK(std::vector<std::string>(again.begin() + 7, again.end()) ==
+          std::vector<std::string>(first.begin(), first.end() - 7));
+    CHECK(e.logs_listed() == 100);
+
+    // A naive walk: 12 pages of 50, each after the first starting with the last 7 of the one
+    // before (the 7 calls moved past it are never seen).
+    testing::emulator fresh({.tls = false, .calls = 600, .touch_per_list = 7});
+    raw_client f(fresh);
+    const std::vector<std::string> walked = naive_walk(f, 50);
+    const std::set<std::string> distinct(walked.begin(), walked.end());
+    CHECK(walked.size() == 600);
+    CHECK(fresh.logs_listed() == 600);
+    CHECK(distinct.size() == 600 - 11 * 7);
+    for (std::size_t page = 1; page < 12; ++page)
+      CHECK(std::vector<std::string>(walked.begin() + 50 * page, walked.begin() + 50 * page + 7) ==
+            std::vector<std::string>(walked.begin() + 50 * page - 7, walked.begin() + 50 * page));
+
+    // The touches are chosen with the seed: the same walk sees the same calls.
+    testing::emulator twin({.tls = false, .calls = 600, .touch_per_list = 7});
+    raw_client t(twin);
+    CHECK(naive_walk(t, 50) == walked);
+    // Without touches, the same walk sees every call once.
+    testing::emulator still({.tls = false, .calls = 600});
+    raw_client s(still);
+    const std::vector<std::string> once = naive_walk(s, 50);
+    CHECK(std::set<std::string>(once.begin(), once.end()).size() == 600);
+    CHECK(still.logs_listed() == 600);
+  }
+
+  TEST_CASE("pagination_lie: hasMore after the end, a page stuck at 1, a total that shrinks") {
+    using lie = testing::pagination_lie;
+    {
+      testing::emulator e({.tls = false, .calls = 120, .pagination_lie = lie::more_after_end});
+      raw_client c(e);
+      auto list = [&](int page) {
+        return data_of(c.get("/atoms/v1/conversation?limit=50&page=" + std::to_string(page)));
+      };
+      CHECK(list(1).at("pagination").at("hasMore") == true);
+      const json::object last = list(3);
+      CHECK(last.at("logs").as_array().size() == 20);
+      CHECK(last.at("pagination") ==
+            json::object{{"total", 120}, {"page", 3}, {"limit", 50}, {"hasMore", true}, {"totalPages", 3}});
+      const json::object past = list(4);
+      CHECK(past.at("logs").as_array().empty());
+      CHECK(past.at("pagination").at("hasMore") == true);
+      CHECK(list(1'000'000).at("pagination").at("hasMore") == true);
+      CHECK(naive_walk(c, 50, 10).size() == 120);  // only max_pages ends that walk
+    }
+    {
+      testing::emulator e({.tls = false, .calls = 120, .pagination_lie = lie::page_stuck});
+      raw_client c(e);
+      const json::object one = data_of(c.get("/atoms/v1/conversation?limit=50"));
+      CHECK(one.at("pagination") ==
+            json::object{{"total", 120}, {"page", 1}, {"limit", 50}, {"hasMore", true}, {"totalPages", 3}});
+      for (const char* page : {"2", "3", "4", "99"}) {
+        CAPTURE(page);
+        const json::object d = data_of(c.get(std::string("/atoms/v1/conversation?limit=50&page=") + page));
+        CHECK(d.at("pagination") == one.at("pagination"));
+        CHECK(log_ids(d) == log_ids(one));
+      }
+    }
+    {
+      testing::emulator e({.tls = false, .calls = 120, .pagination_lie = lie::total_shrinks});
+      raw_client c(e);
+      const std::vector<std::int64_t> totals = {120, 60, 30, 15, 7, 3, 1, 0, 0};
+      for (std::size_t i = 0; i < totals.size(); ++i) {
+        CAPTURE(i);
+        const json::object d =
+            data_of(c.get("/atoms/v1/conversation?limit=50&page=" + std::to_string(i % 3 + 1)));
+        const std::int64_t pages = (totals[i] + 49) / 50;
+        CHECK(d.at("pagination") == json::object{{"total", totals[i]},
+                                                 {"page", static_cast<std::int64_t>(i % 3 + 1)},
+                                                 {"limit", 50},
+                                                 {"hasMore", true},
+                                                 {"totalPages", pages}});
+        CHECK(d.at("logs").as_array().size() == (i % 3 == 2 ? 20u : 50u));  // the page asked
+      }
+    }
+  }
+
+  TEST_CASE("latency: concurrent requests wait together, recorded as they arrive") {
+    testing::emulator e({.tls = false, .latency = 200ms});  // one server thread
+    constexpr int n = 8;
+    std::vector<std::unique_ptr<raw_client>> clients;
+    for (int i = 0; i < n; ++i) clients.push_back(std::make_unique<raw_client>(e));
+    std::latch go(n);
+    std::atomic<int> answered{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < n; ++i)
+      threads.emplace_back([&, i] {
+        go.arrive_and_wait();
+        if (clients[static_cast<std::size_t>(i)]->get(conversation(example_id)).result_int() == 200)
+          ++answered;
+      });
+    for (auto& t : threads) t.join();
+    CHECK(answered == n);
+    CHECK(e.max_concurrent_requests() == n);
+    CHECK(e.requests_served() == n);
+
+    // One at a time: the highest count since the reset is 1.
+    e.reset_max_concurrent_requests();
+    CHECK(e.max_concurrent_requests() == 0);
+    CHECK(clients[0]->get("/atoms/v1/conversation").result_int() == 200);
+    CHECK(clients[1]->get("/atoms/v1/nope").result_int() == 404);  // every answer waits
+    CHECK(e.max_concurrent_requests() == 1);
+
+    CHECK(e.requests_served() == n + 2);
+
+    // A request is recorded when read, before its latency: seen long before its answer. And
+    // an emulator stopping does not wait for its answers' latency.
+    testing::emulator slow({.tls = false, .latency = 600s});
+    raw_client waiting(slow);
+    http::request<http::string_body> req{http::verb::get, "/atoms/v1/conversation?page=2", 11};
+    req.set(http::field::host, "localhost");
+    req.set(http::field::authorization, "Bearer test-key");
+    REQUIRE_FALSE(waiting.send(req));
+    CHECK(eventually([&] { return slow.requests().size() == 1; }));
+    CHECK(slow.requests().at(0).target == "/atoms/v1/conversation?page=2");
+    CHECK(slow.requests_served() == 0);
+    CHECK(slow.max_concurrent_requests() == 1);
   }
 
 }  // TEST_SUITE

@@ -22,9 +22,15 @@
 //                                      and limit 5 by default, limit clamped to 500, 400 for
 //                                      page or limit < 1 (or not an integer), an unknown sortBy
 //                                      or sortOrder, or a dateFrom/dateTo that is not ISO 8601;
-//                                      default order updatedAt desc.
+//                                      default order updatedAt desc (ties in insertion order).
 //                                      {"logs":[list item],"pagination":{total,page,limit,
 //                                      hasMore,totalPages},"dispositionMetricsConfig":[...]}
+//                                      Beyond the document, for testing a walk over the pages:
+//                                      emulator_options::touch_per_list moves calls to the top
+//                                      after each answer (so later pages shift, as on a live
+//                                      account), pagination_lie makes the pagination lie
+//                                      (hasMore after the end, a page stuck at 1, a shrinking
+//                                      total); logs_listed() counts the items served.
 //   POST /conversation/search          {"callIds":[1..100 ids]}, else 400; unknown ids dropped;
 //                                      each known call once, in request order.
 //                                      {"logs":[search item],"total","requestedCount"}
@@ -85,7 +91,11 @@
 //                                      first), total}; 400 for limit outside 1..100 or skip < 0
 //   Every agent route answers 400 "No agent found" for an unknown agent, as the service does.
 //
-// The data set: the seeded calls (see emulator_options::calls) belong to three agents,
+// The data set: the seeded calls (see emulator_options::calls) are not stored: the emulator
+// keeps what the list filters and sorts on (a few hundred bytes a call) and makes a record
+// again from the seed, identical, each time it serves it. So 100,000 calls start in 0.7 s
+// (-O1) in 50 MB, a page of 500 costs its 500 records plus a pass over the keys (15 ms, of
+// which 3 for the pass), and GET /conversation/{id} 0.1 ms. They belong to three agents,
 // agent_ids(), each with one campaign (outbound calls only; inbound and web calls have a null
 // campaignId) and two versions; list items take agentId from the record's agent._id. Each
 // agent has one branch, "main" (default and live, no open draft), whose two revisions are its
@@ -98,6 +108,12 @@
 // Anything else answers 404 {"status":false,"errors":["Cannot GET /atoms/v1/nope"]}, as
 // Express does. Every response has Content-Type "application/json; charset=utf-8", a
 // unique x-request-id and a Content-Length; keep-alive follows HTTP/1.1 and "Connection".
+//
+// Time: emulator_options::latency delays every answer of the API's origin on a timer (the
+// threads serve other connections meanwhile), so N requests on N connections overlap, and
+// max_concurrent_requests() tells how many were being handled at once; requests() records
+// each request as soon as it is read, before the wait, so a test sees when a page was asked
+// for, not when it was answered.
 
 #include <smallest/atoms/testing/detail/server.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
@@ -207,8 +223,24 @@ class emulator {
   // Requests answered, counted when the answer is ready to be written (so a client that
   // has read its response sees it counted); stalled and closed requests are not.
   std::size_t requests_served() const noexcept { return server_->state().requests_served.load(); }
-  // Every request read, in order, the last 10,000 of them.
+  // Every request read, in order, the last 10,000 of them; recorded when read, before any
+  // latency or answer.
   std::vector<recorded_request> requests() const { return server_->state().recorded(); }
+
+  // Log items in the bodies of every GET /conversation answered 200 so far (a page of 50
+  // counts 50), whatever the client did with them: a walker that yielded n distinct calls
+  // dropped logs_listed() - n duplicates.
+  std::size_t logs_listed() const noexcept { return server_->state().data.listing.logs_listed.load(); }
+
+  // The highest number of API requests being handled at once since the emulator started or
+  // reset_max_concurrent_requests(). A request counts from when it is read (recorded) until
+  // its answer is ready to be written, its latency wait included (or until the interceptor
+  // stalls or closes it); the recording origin's requests do not count.
+  std::size_t max_concurrent_requests() const noexcept {
+    return server_->state().max_requests_in_flight.load();
+  }
+  // Restarts max_concurrent_requests() from the number being handled now.
+  void reset_max_concurrent_requests() noexcept { server_->state().reset_max_requests_in_flight(); }
 
   // --- faults ---
 

@@ -14,6 +14,21 @@
 
 namespace smallest::atoms::testing {
 
+// How GET /conversation lies about its pagination (emulator_options::pagination_lie), as
+// services with bugs do; the logs are the real ones unless said otherwise.
+enum class pagination_lie {
+  none,
+  // Every answer says "hasMore": true, the last page's too; the pages past the end are
+  // empty (total and totalPages stay true).
+  more_after_end,
+  // Every answer is page 1 (its logs, "page": 1, "hasMore": true) whatever page was asked.
+  page_stuck,
+  // Each answer's "total" is half the previous answer's (the first says the true total; it
+  // halves down to 0, across all the emulator's list answers), totalPages follows it, and
+  // "hasMore" is always true; the logs are those of the page asked.
+  total_shrinks
+};
+
 struct emulator_options {
   // HTTPS with a certificate issued by a CA generated for this emulator (see ca_pem());
   // false serves plain HTTP.
@@ -56,6 +71,25 @@ struct emulator_options {
   // deferred security scan) instead of 200 {"state":"committed","revision":{...}}; the draft
   // is committed all the same.
   bool publish_scanning = false;
+
+  // > 0: after each GET /conversation it answers (200), the emulator moves the updatedAt of
+  // this many calls to "now", as a live service does when calls get updated ("now" is the
+  // wall clock, or 1 ms after the account's newest updatedAt if that is later: 100,000
+  // seeded calls reach into 2029). They are chosen, with the seed, among the calls the
+  // request matched that are not in the page just served and rank after all of it in the
+  // default order (updatedAt desc); all of them if fewer. In that order they jump to the
+  // top, so the later pages shift by k: the next page starts with the last k calls of the
+  // one before (duplicates a walker must drop), and the calls moved are never seen.
+  std::size_t touch_per_list = 0;
+
+  // See pagination_lie above.
+  ::smallest::atoms::testing::pagination_lie pagination_lie =
+      ::smallest::atoms::testing::pagination_lie::none;
+
+  // Every answer of the API's origin to a request it could read (routed or from an
+  // interceptor) waits this long first, on a timer: the emulator's threads are free
+  // meanwhile, so concurrent requests overlap (see emulator::max_concurrent_requests()).
+  std::chrono::milliseconds latency{0};
 };
 
 // What an interceptor can make the server do instead of routing a request.

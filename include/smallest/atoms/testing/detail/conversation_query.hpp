@@ -4,10 +4,19 @@
 
 // What GET /conversation and POST /conversation/search do with the emulator's records:
 // the filters, the sort orders and the shapes of the list and search items, as the OpenAPI
-// document describes them (key names spelt here by hand, in the document's order).
+// document describes them (key names spelt here by hand, in the document's order), and what
+// the emulator makes GET /conversation do beyond it (emulator_options::touch_per_list and
+// pagination_lie).
+//
+// A list request filters and sorts the store's call_keys (no record is read for that), picks
+// the page's records with a partial sort, and makes only those: its cost is a pass over the
+// keys plus the page.
 
 #include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/json_text.hpp>
+#include <smallest/atoms/testing/detail/record_fields.hpp>
 #include <smallest/atoms/testing/detail/router.hpp>
+#include <smallest/atoms/testing/detail/synthetic_calls.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -17,6 +26,7 @@
 #include <algorithm>
 #include <charconv>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <memory>
 #include <optional>
@@ -28,8 +38,8 @@
 namespace smallest::atoms::testing::detail {
 
 // "a, b,,c" -> {"a", "b", "c"}: the service's comma-separated query parameters.
-inline std::set<std::string> split_csv(std::string_view s) {
-  std::set<std::string> out;
+inline std::set<std::string, std::less<>> split_csv(std::string_view s) {
+  std::set<std::string, std::less<>> out;
   while (!s.empty()) {
     const auto comma = s.find(',');
     std::string_view item = s.substr(0, comma);
@@ -48,84 +58,10 @@ inline std::optional<std::int64_t> parse_integer(std::string_view s) {
   return v;
 }
 
-// Milliseconds since the epoch from "YYYY-MM-DD", "YYYY-MM-DDTHH:MM[:SS[.fff]]" with an
-// optional "Z" or "+hh:mm" (what JavaScript's Date accepts of ISO 8601; a date alone is UTC).
-inline std::optional<std::int64_t> parse_iso8601_ms(std::string_view s) {
-  auto digits = [&s](std::size_t at, std::size_t n) -> std::optional<std::int64_t> {
-    if (at + n > s.size()) return std::nullopt;
-    std::int64_t v = 0;
-    for (std::size_t i = at; i < at + n; ++i) {
-      if (s[i] < '0' || s[i] > '9') return std::nullopt;
-      v = v * 10 + (s[i] - '0');
-    }
-    return v;
-  };
-  const auto y = digits(0, 4), mo = digits(5, 2), d = digits(8, 2);
-  if (!y || !mo || !d || s[4] != '-' || s[7] != '-' || *mo < 1 || *mo > 12 || *d < 1 || *d > 31)
-    return std::nullopt;
-  std::int64_t h = 0, mi = 0, sec = 0, ms = 0, offset_min = 0;
-  std::size_t at = 10;
-  if (at < s.size()) {
-    if (s[at] != 'T' && s[at] != ' ') return std::nullopt;
-    const auto hh = digits(at + 1, 2), mm = digits(at + 4, 2);
-    if (!hh || !mm || s[at + 3] != ':' || *hh > 23 || *mm > 59) return std::nullopt;
-    h = *hh, mi = *mm, at += 6;
-    if (at < s.size() && s[at] == ':') {
-      const auto ss = digits(at + 1, 2);
-      if (!ss || *ss > 59) return std::nullopt;
-      sec = *ss, at += 3;
-      if (at < s.size() && s[at] == '.') {
-        std::size_t n = 0;
-        std::int64_t scale = 100;
-        for (++at; at < s.size() && s[at] >= '0' && s[at] <= '9'; ++at, ++n, scale /= 10)
-          ms += (s[at] - '0') * scale;
-        if (n == 0) return std::nullopt;
-      }
-    }
-    if (at < s.size() && s[at] == 'Z') {
-      ++at;
-    } else if (at < s.size() && (s[at] == '+' || s[at] == '-')) {
-      const auto oh = digits(at + 1, 2), om = digits(at + 4, 2);
-      if (!oh || !om || s[at + 3] != ':') return std::nullopt;
-      offset_min = (s[at] == '-' ? -1 : 1) * (*oh * 60 + *om);
-      at += 6;
-    }
-    if (at != s.size()) return std::nullopt;
-  }
-  // Howard Hinnant's days_from_civil.
-  const std::int64_t yy = *y - (*mo <= 2 ? 1 : 0);
-  const std::int64_t era = (yy >= 0 ? yy : yy - 399) / 400;
-  const std::int64_t yoe = yy - era * 400;
-  const std::int64_t doy = (153 * (*mo + (*mo > 2 ? -3 : 9)) + 2) / 5 + *d - 1;
-  const std::int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const std::int64_t days = era * 146097 + doe - 719468;
-  return ((days * 86400 + h * 3600 + mi * 60 + sec) - offset_min * 60) * 1000 + ms;
-}
-
-inline const boost::json::value* member(const boost::json::object& o, std::string_view key) {
-  const auto* v = o.if_contains(key);
-  return v != nullptr && !v->is_null() ? v : nullptr;
-}
-
-inline std::string_view string_member(const boost::json::object& o, std::string_view key) {
-  const auto* v = member(o, key);
-  return v != nullptr && v->is_string() ? std::string_view(v->get_string()) : std::string_view{};
-}
-
-inline std::optional<double> number_member(const boost::json::object& o, std::string_view key) {
-  const auto* v = member(o, key);
-  if (v == nullptr) return std::nullopt;
-  if (v->is_int64()) return static_cast<double>(v->get_int64());
-  if (v->is_uint64()) return static_cast<double>(v->get_uint64());
-  if (v->is_double()) return v->get_double();
-  return std::nullopt;
-}
-
-// The agent of a record: "agent._id" in the details; "agentId" in a record a test wrote so.
-inline std::string_view agent_id_of(const boost::json::object& call) {
-  if (const auto* a = member(call, "agent"); a && a->is_object())
-    return string_member(a->get_object(), "_id");
-  return string_member(call, "agentId");
+inline const agent_record* find_agent(const std::vector<agent_record>& agents, std::string_view id) {
+  for (const auto& a : agents)
+    if (!id.empty() && a.id == id) return &a;
+  return nullptr;
 }
 
 // [{identifier, type}] of an agent's configured metrics: the list's agentDispositionConfig.
@@ -140,22 +76,28 @@ inline boost::json::array disposition_config(const boost::json::object& post_cal
 }
 
 // A list item (`enriched`, as GET /conversation returns it) or a search item (without
-// dispositionMetrics, agentDispositionConfig and versionNumber), from a record. Keys the
-// record lacks are left out.
-inline boost::json::object conversation_item(const boost::json::object& call, const agent_store& agents,
+// dispositionMetrics, agentDispositionConfig and versionNumber), from a record, taken apart,
+// and its agent (null if unknown). Keys the record lacks are left out.
+inline boost::json::object conversation_item(boost::json::object call, const agent_record* agent,
                                              bool enriched) {
   boost::json::object o;
-  auto copy = [&](std::string_view key) {
-    if (const auto* v = call.if_contains(key)) o[key] = *v;
+  o.reserve(24);
+  auto take = [&](std::string_view key) {
+    if (auto* v = call.if_contains(key)) o[key] = std::move(*v);
   };
-  std::optional<agent_record> agent;
-  if (const auto id = agent_id_of(call); !id.empty()) agent = agents.get(std::string(id));
+  std::optional<std::int64_t> version_number;
+  if (enriched && agent) {
+    const auto version = string_member(call, "versionId");
+    for (const auto& [id, number] : agent->versions)
+      if (id == version) version_number = number;
+  }
+  const std::string agent_id(agent_id_of(call));
 
-  for (const char* key : {"_id", "callId", "status", "duration", "from", "to", "type"}) copy(key);
-  if (const auto id = agent_id_of(call); !id.empty()) o["agentId"] = id;
+  for (const char* key : {"_id", "callId", "status", "duration", "from", "to", "type"}) take(key);
+  if (!agent_id.empty()) o["agentId"] = agent_id;
   for (const char* key :
        {"recordingUrl", "recordingDualUrl", "disconnectionReason", "retryCount", "createdAt"})
-    copy(key);
+    take(key);
   if (enriched) {
     boost::json::object metrics;
     if (const auto* pca = member(call, "postCallAnalytics"); pca && pca->is_object())
@@ -167,16 +109,49 @@ inline boost::json::object conversation_item(const boost::json::object& call, co
     o["dispositionMetrics"] = std::move(metrics);
     o["agentDispositionConfig"] = agent ? disposition_config(agent->post_call_config) : boost::json::array{};
   }
-  for (const char* key : {"callFailureReason", "callCost", "versionId"}) copy(key);
-  if (enriched && agent) {
-    const auto version = string_member(call, "versionId");
-    for (const auto& [id, number] : agent->versions)
-      if (id == version) o["versionNumber"] = number;
-  }
+  for (const char* key : {"callFailureReason", "callCost", "versionId"}) take(key);
+  if (version_number) o["versionNumber"] = *version_number;
   for (const char* key :
        {"isTest", "retryCallId", "retryAttemptNumber", "postCallAnalytics", "turnLatencyMetrics"})
-    copy(key);
+    take(key);
   return o;
+}
+
+// One record a list request matched: its sort key, its key in the default order (updatedAt
+// desc) and its position in the store, which breaks ties (as a stable sort would).
+struct list_hit {
+  double key;
+  double default_key;
+  std::size_t position;
+};
+
+// Missing values sort first ascending and last descending, as MongoDB orders null.
+inline constexpr double missing_sort_key = -std::numeric_limits<double>::infinity();
+
+inline double time_sort_key(const std::optional<std::int64_t>& ms) {
+  return ms ? static_cast<double>(*ms) : missing_sort_key;
+}
+
+// Chooses up to `k` of `candidates` (store positions), deterministically for `seed`.
+inline std::vector<std::size_t> choose(std::vector<std::size_t> candidates, std::size_t k,
+                                       std::uint64_t seed) {
+  std::sort(candidates.begin(), candidates.end());
+  if (candidates.size() <= k) return candidates;
+  rng r(seed);
+  for (std::size_t i = 0; i < k; ++i)
+    std::swap(candidates[i], candidates[i + static_cast<std::size_t>(r.next() % (candidates.size() - i))]);
+  candidates.resize(k);
+  return candidates;
+}
+
+// The "total" of a total_shrinks answer: the true one first, then half the last one's.
+inline std::int64_t shrinking_total(conversation_listing& listing, std::int64_t total) {
+  std::int64_t last = listing.last_total.load();
+  std::int64_t next = 0;
+  do {
+    next = last < 0 ? total : last / 2;
+  } while (!listing.last_total.compare_exchange_weak(last, next));
+  return next;
 }
 
 // GET /conversation over the records: every filter of the document, then sort and page.
@@ -211,85 +186,131 @@ inline http_answer list_conversations(const route_request& req, dataset& data) {
              attempts = csv("callAttemptFilter"), durations = csv("durationFilter"),
              versions = csv("versionFilter");
   std::string search(req.query_param("search").value_or(""));
-  auto lower = [](std::string s) {
-    for (auto& c : s) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
-    return s;
-  };
-  search = lower(search);
-
-  auto in = [](const std::set<std::string>& set, std::string_view v) {
-    return set.empty() || set.count(std::string(v)) > 0;
-  };
-  auto matches = [&](const boost::json::object& c) {
-    if (!in(agent_ids, agent_id_of(c)) || !in(campaign_ids, string_member(c, "campaignId")) ||
-        !in(call_types, string_member(c, "type")) || !in(statuses, string_member(c, "status")) ||
-        !in(reasons, string_member(c, "disconnectionReason")) || !in(versions, string_member(c, "versionId")))
-      return false;
-    if (!attempts.empty() && !attempts.count("all")) {
-      const bool retry = number_member(c, "retryAttemptNumber").value_or(0) > 0;
-      if (!attempts.count(retry ? "retry" : "initial")) return false;
+  for (auto& c : search) c = c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c;
+  // Whether `text` contains `search`, ignoring ASCII case.
+  auto has = [&search](std::string_view text) {
+    auto low = [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; };
+    for (std::size_t at = 0; at + search.size() <= text.size(); ++at) {
+      std::size_t i = 0;
+      while (i < search.size() && low(text[at + i]) == search[i]) ++i;
+      if (i == search.size()) return true;
     }
+    return false;
+  };
+
+  auto in = [](const std::set<std::string, std::less<>>& set, std::string_view v) {
+    return set.empty() || set.count(v) > 0;
+  };
+  auto matches = [&](const call_keys& c) {
+    if (!in(agent_ids, c.agent_id) || !in(campaign_ids, c.campaign_id) || !in(call_types, c.type) ||
+        !in(statuses, c.status) || !in(reasons, c.disconnection_reason) || !in(versions, c.version_id))
+      return false;
+    if (!attempts.empty() && !attempts.count("all") && !attempts.count(c.retry ? "retry" : "initial"))
+      return false;
     if (!durations.empty()) {
-      const double d = number_member(c, "duration").value_or(0);
+      const double d = c.duration.value_or(0);
       const bool hit = (durations.count("0-30") && d < 30) ||
                        (durations.count("30-60") && d >= 30 && d < 60) ||
                        (durations.count("1-5") && d >= 60 && d < 300) || (durations.count("5+") && d >= 300);
       if (!hit) return false;
     }
     if (date_from || date_to) {
-      const auto created = parse_iso8601_ms(string_member(c, "createdAt"));
-      if (!created || (date_from && *created < *date_from) || (date_to && *created > *date_to)) return false;
+      if (!c.created_ms || (date_from && *c.created_ms < *date_from) || (date_to && *c.created_ms > *date_to))
+        return false;
     }
-    if (!search.empty()) {
-      bool hit = false;
-      for (const char* key : {"callId", "from", "to"})
-        hit = hit || lower(std::string(string_member(c, key))).find(search) != std::string::npos;
-      if (!hit) return false;
-    }
+    if (!search.empty() && !has(c.call_id) && !has(c.from) && !has(c.to)) return false;
     return true;
   };
-
-  // Missing values sort first ascending and last descending, as MongoDB orders null.
-  auto sort_key = [&sort_by](const boost::json::object& c) -> double {
-    constexpr double missing = -std::numeric_limits<double>::infinity();
-    if (sort_by == "callDuration") return number_member(c, "duration").value_or(missing);
-    if (sort_by == "avgLatency") {
-      const auto* m = member(c, "turnLatencyMetrics");
-      return m && m->is_object() ? number_member(m->get_object(), "avgLatency").value_or(missing) : missing;
-    }
-    const auto t = parse_iso8601_ms(string_member(c, sort_by));
-    return t ? static_cast<double>(*t) : missing;
+  auto sort_key = [&sort_by](const call_keys& c) -> double {
+    if (sort_by == "callDuration") return c.duration.value_or(missing_sort_key);
+    if (sort_by == "avgLatency") return c.avg_latency.value_or(missing_sort_key);
+    return time_sort_key(sort_by == "createdAt" ? c.created_ms : c.updated_ms);
   };
 
-  std::vector<std::pair<double, std::shared_ptr<const boost::json::object>>> hits;
-  for (auto& c : data.calls.snapshot())
-    if (matches(*c)) hits.emplace_back(sort_key(*c), std::move(c));
-  const bool ascending = sort_order == "asc";
-  std::stable_sort(hits.begin(), hits.end(), [ascending](const auto& a, const auto& b) {
-    return ascending ? a.first < b.first : a.first > b.first;
+  std::vector<list_hit> hits;
+  hits.reserve(data.calls.size());
+  data.calls.for_each([&](std::size_t position, const call_keys& c) {
+    if (matches(c)) hits.push_back({sort_key(c), time_sort_key(c.updated_ms), position});
   });
+  const bool ascending = sort_order == "asc";
+  auto before = [ascending](const list_hit& a, const list_hit& b) {
+    if (a.key != b.key) return ascending ? a.key < b.key : a.key > b.key;
+    return a.position < b.position;
+  };
 
+  conversation_listing& listing = data.listing;
+  const pagination_lie lie = listing.lie;
+  const std::int64_t served_page = lie == pagination_lie::page_stuck ? 1 : page;
   const auto total = static_cast<std::int64_t>(hits.size());
-  boost::json::array logs;
-  for (std::int64_t i = (page - 1) * limit; i < total && i < page * limit; ++i)
-    logs.push_back(conversation_item(*hits[static_cast<std::size_t>(i)].second, data.agents, true));
+  // [lo, hi) of the sorted hits; no product that could overflow for a page far past the end.
+  const std::int64_t lo = served_page - 1 < (total + limit - 1) / limit ? (served_page - 1) * limit : total;
+  const std::int64_t hi = std::min(lo + limit, total);
+  const auto first = hits.begin() + lo, last = hits.begin() + hi;
+  if (lo < hi) {
+    if (lo > 0) std::nth_element(hits.begin(), first, hits.end(), before);
+    std::partial_sort(first, last, hits.end(), before);
+  }
+
+  // The touched calls: among those ranked after the whole page in the default order.
+  if (listing.touch_per_list > 0 && lo < hi) {
+    auto default_before = [](const list_hit& a, const list_hit& b) {
+      if (a.default_key != b.default_key) return a.default_key > b.default_key;
+      return a.position < b.position;
+    };
+    const list_hit* page_last = &*first;
+    for (auto it = first; it != last; ++it)
+      if (default_before(*page_last, *it)) page_last = &*it;
+    std::vector<std::size_t> candidates;
+    for (auto it = hits.begin(); it != hits.end(); ++it)
+      if ((it < first || it >= last) && default_before(*page_last, *it)) candidates.push_back(it->position);
+    const std::uint64_t answer = listing.answers.load();
+    data.calls.touch(choose(std::move(candidates), listing.touch_per_list,
+                            listing.seed ^ (0x70c4ed70c4ed70c4ULL + answer * 0x9e3779b97f4a7c15ULL)));
+  }
+
+  std::int64_t reported_total = total;
+  bool has_more = hi < total;
+  switch (lie) {
+    case pagination_lie::none: break;
+    case pagination_lie::more_after_end:
+    case pagination_lie::page_stuck: has_more = true; break;
+    case pagination_lie::total_shrinks:
+      reported_total = shrinking_total(listing, total);
+      has_more = true;
+      break;
+  }
+
+  // The page's records, made outside the store's lock; each agent read once.
+  const std::vector<agent_record> agents = data.agents.all();
+  std::string body = R"({"status":true,"data":{"logs":[)";
+  body.reserve(static_cast<std::size_t>(hi - lo) * 4096 + 4096);
+  for (auto it = first; it != last; ++it) {
+    if (it != first) body += ',';
+    boost::json::object call = data.calls.at(it->position, record_detail::listed);
+    const agent_record* agent = find_agent(agents, agent_id_of(call));
+    write_json(body, conversation_item(std::move(call), agent, true));
+  }
+  body += R"(],"pagination":)";
+  write_json(body, boost::json::object{{"total", reported_total},
+                                       {"page", served_page},
+                                       {"limit", limit},
+                                       {"hasMore", has_more},
+                                       {"totalPages", (reported_total + limit - 1) / limit}});
 
   // The configured metrics of the agents asked for (of every agent without agentIds).
   boost::json::array config;
   std::set<std::string> seen;
-  for (const auto& agent : data.agents.all())
+  for (const auto& agent : agents)
     if (in(agent_ids, agent.id))
       for (auto& m : disposition_config(agent.post_call_config))
         if (seen.insert(std::string(m.at("identifier").as_string())).second) config.push_back(std::move(m));
+  body += R"(,"dispositionMetricsConfig":)";
+  write_json(body, config);
+  body += "}}";
 
-  boost::json::object out{{"logs", std::move(logs)},
-                          {"pagination", boost::json::object{{"total", total},
-                                                             {"page", page},
-                                                             {"limit", limit},
-                                                             {"hasMore", page * limit < total},
-                                                             {"totalPages", (total + limit - 1) / limit}}},
-                          {"dispositionMetricsConfig", std::move(config)}};
-  return data_answer(to_json_text(out));
+  listing.answers.fetch_add(1);
+  listing.logs_listed.fetch_add(static_cast<std::size_t>(hi - lo));
+  return {200, std::move(body)};
 }
 
 // POST /conversation/search {"callIds": [...]}: 1 to 100 ids; unknown ones are dropped; each
@@ -306,10 +327,12 @@ inline http_answer search_conversations(const route_request& req, dataset& data)
 
   boost::json::array logs;
   std::set<std::string> seen;
+  const std::vector<agent_record> agents = data.agents.all();
   for (const auto& id : ids->get_array()) {
     std::string key(id.get_string());
     if (!seen.insert(key).second) continue;
-    if (auto call = data.calls.find(key)) logs.push_back(conversation_item(*call, data.agents, false));
+    if (auto call = data.calls.find(key, record_detail::listed))
+      logs.push_back(conversation_item(*call, find_agent(agents, agent_id_of(*call)), false));
   }
   const auto found = static_cast<std::int64_t>(logs.size());
   boost::json::object out{{"logs", std::move(logs)},

@@ -6,7 +6,9 @@
 // server thread and the test's own thread can use it at once. New resources (agents,
 // campaigns, ...) become new stores here.
 
+#include <smallest/atoms/testing/detail/call_store.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
+#include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/object.hpp>
 
@@ -24,76 +26,6 @@
 #include <vector>
 
 namespace smallest::atoms::testing::detail {
-
-// Conversation records keyed by "callId", in insertion order, each kept with its JSON text
-// so a GET copies a string instead of serialising 10 KB again.
-class call_store {
- public:
-  struct entry {
-    std::shared_ptr<const boost::json::object> call;
-    std::shared_ptr<const std::string> text;
-  };
-
-  // Adds the record, or replaces the one with the same "callId" in place.
-  void put(boost::json::object call) {
-    const auto* id = call.if_contains("callId");
-    if (id == nullptr || !id->is_string())
-      throw std::invalid_argument(
-          "smallest::atoms::testing::emulator::put_call: the record needs a string \"callId\"");
-    std::string key(id->get_string());
-    auto text = std::make_shared<const std::string>(to_json_text(call));
-    std::lock_guard lock(mutex_);
-    auto [it, inserted] = by_id_.try_emplace(key);
-    if (inserted) order_.push_back(key);
-    it->second = entry{std::make_shared<const boost::json::object>(std::move(call)), std::move(text)};
-  }
-
-  std::shared_ptr<const std::string> text(const std::string& id) const {
-    std::lock_guard lock(mutex_);
-    auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : it->second.text;
-  }
-
-  std::optional<boost::json::object> get(const std::string& id) const {
-    std::lock_guard lock(mutex_);
-    auto it = by_id_.find(id);
-    if (it == by_id_.end()) return std::nullopt;
-    return *it->second.call;
-  }
-
-  // The record, shared and immutable (a put replaces it, never changes it); null if unknown.
-  std::shared_ptr<const boost::json::object> find(const std::string& id) const {
-    std::lock_guard lock(mutex_);
-    auto it = by_id_.find(id);
-    return it == by_id_.end() ? nullptr : it->second.call;
-  }
-
-  // Every record in insertion order, without copying any of them.
-  std::vector<std::shared_ptr<const boost::json::object>> snapshot() const {
-    std::lock_guard lock(mutex_);
-    std::vector<std::shared_ptr<const boost::json::object>> out;
-    out.reserve(order_.size());
-    for (const auto& id : order_) out.push_back(by_id_.at(id).call);
-    return out;
-  }
-
-  std::vector<std::string> ids() const {
-    std::lock_guard lock(mutex_);
-    return order_;
-  }
-
-  // f(const entry&) for every record in insertion order, under the lock: keep f short.
-  template <class F>
-  void for_each(F&& f) const {
-    std::lock_guard lock(mutex_);
-    for (const auto& id : order_) f(by_id_.at(id));
-  }
-
- private:
-  mutable std::mutex mutex_;
-  std::vector<std::string> order_;
-  std::unordered_map<std::string, entry> by_id_;
-};
 
 // One write to a branch's open draft (PUT .../draft): the Revision row it made, and what it
 // changed, for the draft's edit history and the expectedRevision conflict check.
@@ -204,10 +136,23 @@ struct recording_origin {
   std::atomic<std::uint64_t> bytes_sent{0};
 };
 
+// How GET /conversation behaves beyond the document (emulator_options::touch_per_list and
+// pagination_lie), and what it has served.
+struct conversation_listing {
+  std::size_t touch_per_list = 0;
+  pagination_lie lie = pagination_lie::none;
+  std::uint64_t seed = 0;  // chooses the calls touched
+
+  std::atomic<std::size_t> logs_listed{0};   // log items in every answer so far
+  std::atomic<std::uint64_t> answers{0};     // 200 answers so far
+  std::atomic<std::int64_t> last_total{-1};  // pagination.total last answered (total_shrinks)
+};
+
 struct dataset {
   call_store calls;
   agent_store agents;
   recording_origin recordings;
+  conversation_listing listing;
 };
 
 }  // namespace smallest::atoms::testing::detail

@@ -7,6 +7,7 @@
 // the offset so a recording of any size costs no memory.
 
 #include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/record_fields.hpp>
 
 #include <algorithm>
 #include <chrono>
@@ -31,12 +32,6 @@ inline std::string hex64(std::uint64_t v) {
 inline std::string recording_signature(const recording_origin& o, std::string_view call_id,
                                        std::string_view expires_ms) {
   return hex64(fnv1a(expires_ms, fnv1a(call_id, fnv1a(hex64(o.secret)))));
-}
-
-inline std::int64_t epoch_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 // Unreserved characters pass, everything else is %XX.

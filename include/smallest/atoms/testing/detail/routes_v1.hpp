@@ -35,7 +35,7 @@ inline http_answer get_conversation(const route_request& req, dataset& data) {
 inline http_answer get_recording_url(const route_request& req, dataset& data) {
   const std::string& id = req.param("callId");
   if (id.rfind("CALL-", 0) != 0) return error_answer(400, "Invalid call ID format");
-  const auto call = data.calls.find(id);
+  const auto call = data.calls.find(id, record_detail::listed);
   if (!call) return error_answer(404, "Conversation log not found");
   if (string_member(*call, "recordingUrl").empty())
     return error_answer(404, "No recording found for this call");

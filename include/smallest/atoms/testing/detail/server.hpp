@@ -80,8 +80,11 @@ inline constexpr std::size_t max_recorded_requests = 10'000;
 struct server_state {
   explicit server_state(emulator_options o) : options(std::move(o)), routes("/atoms/v1") {
     add_v1_routes(routes, options);
-    for (auto& call : make_calls(options.calls, options.seed)) data.calls.put(std::move(call));
+    seed_calls(data.calls, options.calls, options.seed);
     for (auto& agent : make_agents()) data.agents.put(std::move(agent));
+    data.listing.touch_per_list = options.touch_per_list;
+    data.listing.lie = options.pagination_lie;
+    data.listing.seed = options.seed;
     std::random_device rd;
     request_id_seed = (std::uint64_t{rd()} << 32) ^ rd();
     data.recordings.url_ttl = options.recording_url_ttl;
@@ -96,6 +99,18 @@ struct server_state {
   std::atomic<std::size_t> connections_accepted{0};
   std::atomic<std::size_t> open_connections{0};
   std::atomic<std::size_t> requests_served{0};
+  std::atomic<std::size_t> requests_in_flight{0};
+  std::atomic<std::size_t> max_requests_in_flight{0};
+
+  void request_started() {
+    const std::size_t now = requests_in_flight.fetch_add(1) + 1;
+    std::size_t max = max_requests_in_flight.load();
+    while (max < now && !max_requests_in_flight.compare_exchange_weak(max, now)) {
+    }
+  }
+  void request_ended() { requests_in_flight.fetch_sub(1); }
+  // The highest count from now on starts at the requests being handled now.
+  void reset_max_requests_in_flight() { max_requests_in_flight.store(requests_in_flight.load()); }
 
   void record(const recorded_request& r) {
     std::lock_guard lock(mutex);
@@ -163,6 +178,24 @@ struct server_state {
   std::atomic<std::uint64_t> request_counter{0};
 };
 
+// Counts a request among those being handled (server_state::requests_in_flight) from its
+// construction until release() or its destruction, whichever comes first.
+class in_flight_request {
+ public:
+  explicit in_flight_request(server_state& state) : state_(&state) { state.request_started(); }
+  ~in_flight_request() { release(); }
+  in_flight_request(const in_flight_request&) = delete;
+  in_flight_request& operator=(const in_flight_request&) = delete;
+
+  void release() {
+    if (state_ != nullptr) state_->request_ended();
+    state_ = nullptr;
+  }
+
+ private:
+  server_state* state_;
+};
+
 class session_base {
  public:
   virtual ~session_base() = default;
@@ -189,7 +222,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
       : state_(state),
         on_finish_(std::move(on_finish)),
         stream_(std::forward<Args>(stream_args)...),
-        idle_timer_(stream_.get_executor()) {}
+        idle_timer_(stream_.get_executor()),
+        latency_timer_(stream_.get_executor()) {}
 
   void start() override {
     asio::co_spawn(stream_.get_executor(), run(this->shared_from_this()), asio::detached);
@@ -204,6 +238,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     asio::post(stream_.get_executor(), [self = this->shared_from_this()] {
       self->stopped_ = true;
       self->idle_timer_.cancel();
+      self->latency_timer_.cancel();
       beast::get_lowest_layer(self->stream_).close();
     });
   }
@@ -349,6 +384,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   }
 
   asio::awaitable<next> handle(http::request<http::string_body>& req) {
+    in_flight_request in_flight(state_);  // counted before recorded: a test that sees it sees both
     recorded_request rec;
     rec.method = std::string(req.method_string());
     rec.target = std::string(req.target());
@@ -356,6 +392,13 @@ class session final : public session_base, public std::enable_shared_from_this<s
       rec.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     rec.body = req.body();
     state_.record(rec);
+
+    // emulator_options::latency: the session waits, its thread serves others meanwhile.
+    if (const auto latency = state_.options.latency; latency > std::chrono::milliseconds::zero()) {
+      latency_timer_.expires_after(latency);
+      (void)co_await latency_timer_.async_wait(use_tuple);
+      if (stopped_) co_return next::abort;
+    }
 
     std::optional<reply> intercepted;
     if (auto interceptor = state_.current_interceptor()) {
@@ -373,7 +416,10 @@ class session final : public session_base, public std::enable_shared_from_this<s
     res.keep_alive(req.keep_alive());
     if (intercepted) {
       switch (intercepted->act) {
-        case reply::action::stall: co_await stall(); co_return next::abort;
+        case reply::action::stall:
+          in_flight.release();
+          co_await stall();
+          co_return next::abort;
         case reply::action::close: co_return next::abort;
         case reply::action::respond: break;
       }
@@ -398,6 +444,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
     }
     if (stopped_) res.keep_alive(false);
 
+    in_flight.release();
     state_.requests_served.fetch_add(1);
     beast::get_lowest_layer(stream_).expires_after(write_timeout);
     auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
@@ -421,6 +468,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   std::function<void()> on_finish_;
   Stream stream_;
   asio::steady_timer idle_timer_;
+  asio::steady_timer latency_timer_;
   enum class phase { busy, reading, stalled, finished };
   phase phase_ = phase::busy;  // reading = waiting for the next request
   bool closing_ = false;       // close when next waiting for a request
@@ -528,7 +576,7 @@ class recording_session final : public session_base,
           "The request signature we calculated does not match the signature you provided.");
     const auto expiry = std::strtoll(expires.c_str(), nullptr, 10);
     if (epoch_ms_now() >= expiry) co_return co_await error(req, 403, "AccessDenied", "Request has expired");
-    if (!state_.data.calls.find(*call_id))
+    if (!state_.data.calls.contains(*call_id))
       co_return co_await error(req, 404, "NoSuchKey", "The specified key does not exist.");
 
     http::response<http::empty_body> res{http::status::ok, req.version()};

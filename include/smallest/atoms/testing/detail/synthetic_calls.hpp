@@ -17,6 +17,7 @@
 #include <smallest/atoms/testing/detail/agent_branches.hpp>
 #include <smallest/atoms/testing/detail/dataset.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
+#include <smallest/atoms/testing/detail/record_fields.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
@@ -26,8 +27,10 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace smallest::atoms::testing::detail {
@@ -38,6 +41,9 @@ namespace json = boost::json;
 class rng {
  public:
   explicit rng(std::uint64_t seed) : state_(seed) {}
+
+  // rng(r.state()) draws what r would draw next.
+  std::uint64_t state() const noexcept { return state_; }
 
   std::uint64_t next() {
     std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
@@ -69,37 +75,6 @@ class rng {
   std::uint64_t state_;
 };
 
-// "2026-01-19T17:09:47.790Z" from milliseconds since the epoch (proleptic Gregorian, UTC).
-inline std::string iso8601(std::int64_t ms) {
-  auto floor_div = [](std::int64_t a, std::int64_t b) { return a / b - ((a % b) < 0 ? 1 : 0); };
-  const std::int64_t secs = floor_div(ms, 1000);
-  const std::int64_t millis = ms - secs * 1000;
-  std::int64_t days = floor_div(secs, 86400);
-  const std::int64_t sod = secs - days * 86400;
-  // Howard Hinnant's civil_from_days.
-  days += 719468;
-  const std::int64_t era = floor_div(days, 146097);
-  const std::int64_t doe = days - era * 146097;
-  const std::int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-  const std::int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-  const std::int64_t mp = (5 * doy + 2) / 153;
-  const std::int64_t day = doy - (153 * mp + 2) / 5 + 1;
-  const std::int64_t month = mp < 10 ? mp + 3 : mp - 9;
-  const std::int64_t year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-
-  std::string out;
-  auto put = [&out](std::int64_t v, int width) {
-    char buf[24];
-    auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v);
-    for (auto n = end - buf; n < width; ++n) out += '0';
-    out.append(buf, end);
-  };
-  put(year, 4), out += '-', put(month, 2), out += '-', put(day, 2), out += 'T';
-  put(sod / 3600, 2), out += ':', put(sod / 60 % 60, 2), out += ':', put(sod % 60, 2);
-  out += '.', put(millis, 3), out += 'Z';
-  return out;
-}
-
 // Rounds to `places` decimals, as the service's cost and latency figures are.
 inline double round_to(double v, int places) {
   const double f = std::pow(10.0, places);
@@ -114,6 +89,17 @@ inline std::string fill(std::string_view text,
       out.replace(at, name.size(), value);
   }
   return out;
+}
+
+// fill(text, vars).size(), without making the string (every name is "{...}", and no value
+// contains a brace).
+inline std::size_t filled_size(std::string_view text,
+                               const std::vector<std::pair<std::string_view, std::string>>& vars) {
+  std::size_t size = text.size();
+  for (std::size_t at = text.find('{'); at != std::string_view::npos; at = text.find('{', at + 1))
+    for (const auto& [name, value] : vars)
+      if (text.substr(at, name.size()) == name) size = size - name.size() + value.size();
+  return size;
 }
 
 struct metric_spec {
@@ -340,39 +326,43 @@ inline std::string object_id(rng& r, std::int64_t ms) {
   return std::string(buf, end) + r.hex(16);
 }
 
+// turnLatencyMetrics.avgLatency of the per-turn latencies.
+inline double average_latency(const std::vector<std::int64_t>& values) {
+  double sum = 0;
+  for (auto v : values) sum += static_cast<double>(v);
+  return round_to(sum / static_cast<double>(values.size()), 2);
+}
+
 // turnLatencyMetrics from the per-turn latencies and transitions.
 inline json::object latency_metrics(const std::vector<std::int64_t>& values, json::array transitions,
                                     std::int64_t processed_ms) {
   std::vector<std::int64_t> sorted = values;
   std::sort(sorted.begin(), sorted.end());
-  double sum = 0;
   json::array latencies;
-  for (auto v : values) {
-    sum += static_cast<double>(v);
-    latencies.emplace_back(v);
-  }
+  for (auto v : values) latencies.emplace_back(v);
   const std::size_t n = sorted.size();
   json::value median = n % 2 ? json::value(sorted[n / 2])
                              : json::value(static_cast<double>(sorted[n / 2 - 1] + sorted[n / 2]) / 2);
-  return json::object{
-      {"turns", static_cast<std::int64_t>(n)}, {"avgLatency", round_to(sum / static_cast<double>(n), 2)},
-      {"medianLatency", std::move(median)},    {"minLatency", sorted.front()},
-      {"maxLatency", sorted.back()},           {"latencies", std::move(latencies)},
-      {"transitions", std::move(transitions)}, {"processedAt", iso8601(processed_ms)}};
+  return json::object{{"turns", static_cast<std::int64_t>(n)}, {"avgLatency", average_latency(values)},
+                      {"medianLatency", std::move(median)},    {"minLatency", sorted.front()},
+                      {"maxLatency", sorted.back()},           {"latencies", std::move(latencies)},
+                      {"transitions", std::move(transitions)}, {"processedAt", iso8601(processed_ms)}};
 }
 
-// A transcript, its latency metrics and its events, built together so they agree.
+// A transcript and its latency metrics, built together so they agree.
 struct conversation {
-  json::array transcript;
-  json::object latency;
-  json::array events;
+  json::array transcript;  // record_detail::full only
+  json::object latency;    // {"avgLatency"} only at record_detail::keys
   std::int64_t ended_ms = 0;
   std::int64_t characters_spoken = 0;
 };
 
+// Makes the same draws at every detail: only what is built differs.
 inline conversation converse(rng& r, const agent_spec& a,
                              const std::vector<std::pair<std::string_view, std::string>>& vars,
-                             std::int64_t start_ms, int turns, bool finished) {
+                             std::int64_t start_ms, int turns, bool finished, record_detail detail) {
+  const bool with_transcript = detail == record_detail::full;
+  const bool with_transitions = detail != record_detail::keys;
   conversation c;
   const int style = static_cast<int>(r.next() % 10);  // 0-1: epoch ms, 2: mixed, else ISO
   std::int64_t t = start_ms + r.between(300, 1500);
@@ -383,15 +373,17 @@ inline conversation converse(rng& r, const agent_spec& a,
   std::size_t next_user = 0;
   for (int i = 0; i < turns; ++i) {
     const bool agent_turn = i % 2 == 0;
-    std::string text;
+    std::string_view script;
     if (i == 0)
-      text = fill(a.opening, vars);
+      script = a.opening;
     else if (finished && i == turns - 1 && agent_turn)
-      text = fill(a.closing, vars);
+      script = a.closing;
     else if (agent_turn)
-      text = fill(a.agent[next_agent++ % a.agent.size()], vars);
+      script = a.agent[next_agent++ % a.agent.size()];
     else
-      text = fill(a.user[next_user++ % a.user.size()], vars);
+      script = a.user[next_user++ % a.user.size()];
+    const std::string text = with_transcript ? fill(script, vars) : std::string();
+    const auto length = static_cast<std::int64_t>(with_transcript ? text.size() : filled_size(script, vars));
     // Now and then the conversation skips a step of the script.
     if (r.chance(0.15)) ++(agent_turn ? next_agent : next_user);
 
@@ -399,18 +391,21 @@ inline conversation converse(rng& r, const agent_spec& a,
       const std::int64_t latency = r.between(420, 1900);
       const std::int64_t bot_start = user_end + latency;
       values.push_back(latency);
-      transitions.push_back(json::object{{"turn", static_cast<std::int64_t>(values.size())},
-                                         {"user_end", user_end},
-                                         {"bot_start", bot_start},
-                                         {"latency", latency}});
+      if (with_transitions)
+        transitions.push_back(json::object{{"turn", static_cast<std::int64_t>(values.size())},
+                                           {"user_end", user_end},
+                                           {"bot_start", bot_start},
+                                           {"latency", latency}});
       t = bot_start;
     }
-    const bool numeric = style < 2 || (style == 2 && !agent_turn);
-    json::value stamp = numeric ? json::value(t) : json::value(iso8601(t));
-    c.transcript.push_back(json::object{
-        {"role", agent_turn ? "agent" : "user"}, {"content", text}, {"timestamp", std::move(stamp)}});
-    c.characters_spoken += static_cast<std::int64_t>(text.size());
-    const std::int64_t speaking = static_cast<std::int64_t>(text.size()) * r.between(55, 75);
+    if (with_transcript) {
+      const bool numeric = style < 2 || (style == 2 && !agent_turn);
+      json::value stamp = numeric ? json::value(t) : json::value(iso8601(t));
+      c.transcript.push_back(json::object{
+          {"role", agent_turn ? "agent" : "user"}, {"content", text}, {"timestamp", std::move(stamp)}});
+    }
+    c.characters_spoken += length;
+    const std::int64_t speaking = length * r.between(55, 75);
     if (agent_turn)
       t += speaking + r.between(300, 2500);  // the user thinks before answering
     else
@@ -418,30 +413,42 @@ inline conversation converse(rng& r, const agent_spec& a,
   }
   c.ended_ms = std::max(t, user_end) + r.between(500, 3000);
 
-  if (!values.empty())
-    c.latency = latency_metrics(values, std::move(transitions), c.ended_ms + r.between(2000, 9000));
+  if (!values.empty()) {
+    const std::int64_t processed_ms = c.ended_ms + r.between(2000, 9000);
+    c.latency = with_transitions ? latency_metrics(values, std::move(transitions), processed_ms)
+                                 : json::object{{"avgLatency", average_latency(values)}};
+  }
   return c;
 }
 
+// The call's events; without `build`, only the draws are made (the array stays empty).
 inline json::array call_events(rng& r, const call_clock& clock, std::string_view status,
-                               std::string_view reason, std::int64_t sip_code) {
+                               std::string_view reason, std::int64_t sip_code, bool build = true) {
   json::array events;
-  events.push_back(json::object{{"type", "call_initiated"}, {"timestamp", clock.created_ms}});
-  events.push_back(
-      json::object{{"type", "call_ringing"}, {"timestamp", clock.created_ms + r.between(800, 2500)}});
-  if (status == "completed" || status == "in_progress") {
-    events.push_back(json::object{{"type", "call_answered"}, {"timestamp", clock.answered_ms}});
-    events.push_back(json::object{{"type", "agent_connected"},
-                                  {"timestamp", clock.answered_ms + r.between(50, 400)},
-                                  {"data", json::object{{"sampleRate", 16000}, {"codec", "PCMU"}}}});
-    const auto interruptions = r.between(0, 3);
-    for (std::int64_t i = 0; i < interruptions; ++i)
-      events.push_back(json::object{{"type", "user_interrupted"},
-                                    {"timestamp", clock.answered_ms + (clock.ended_ms - clock.answered_ms) *
-                                                                          (i + 1) / (interruptions + 1)},
-                                    {"data", json::object{{"agentSpeechCutMs", r.between(200, 2400)}}}});
+  const std::int64_t ringing_ms = clock.created_ms + r.between(800, 2500);
+  if (build) {
+    events.push_back(json::object{{"type", "call_initiated"}, {"timestamp", clock.created_ms}});
+    events.push_back(json::object{{"type", "call_ringing"}, {"timestamp", ringing_ms}});
   }
-  if (status != "in_progress")
+  if (status == "completed" || status == "in_progress") {
+    const std::int64_t connected_ms = clock.answered_ms + r.between(50, 400);
+    if (build) {
+      events.push_back(json::object{{"type", "call_answered"}, {"timestamp", clock.answered_ms}});
+      events.push_back(json::object{{"type", "agent_connected"},
+                                    {"timestamp", connected_ms},
+                                    {"data", json::object{{"sampleRate", 16000}, {"codec", "PCMU"}}}});
+    }
+    const auto interruptions = r.between(0, 3);
+    for (std::int64_t i = 0; i < interruptions; ++i) {
+      const std::int64_t cut_ms = r.between(200, 2400);
+      if (build)
+        events.push_back(json::object{{"type", "user_interrupted"},
+                                      {"timestamp", clock.answered_ms + (clock.ended_ms - clock.answered_ms) *
+                                                                            (i + 1) / (interruptions + 1)},
+                                      {"data", json::object{{"agentSpeechCutMs", cut_ms}}}});
+    }
+  }
+  if (build && status != "in_progress")
     events.push_back(json::object{{"type", "call_ended"},
                                   {"timestamp", clock.ended_ms},
                                   {"data", json::object{{"reason", reason}, {"sipCode", sip_code}}}});
@@ -460,8 +467,11 @@ inline std::string phone_number(rng& r, bool india) {
                : "+1" + std::to_string(r.between(2002000000, 9899999999));
 }
 
-// One synthetic call. `status` is chosen by the caller so every data set has each kind.
-inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view status) {
+// One synthetic call. `status` is chosen by the caller so every data set has each kind. The
+// draws are the same at every detail, so a record made again at another detail from the same
+// rng state agrees with the first, key for key.
+inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view status,
+                              record_detail detail = record_detail::full) {
   const agent_spec& a = agents()[static_cast<std::size_t>(r.next() % agents().size())];
   const std::string call_id = call_id_for(created_ms, r.hex(6));
   const std::string name = r.pick(first_names());
@@ -487,7 +497,7 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
   if (connected) {
     const int turns =
         completed ? static_cast<int>(r.between(10, 28)) * 2 + 1 : static_cast<int>(r.between(3, 9));
-    c = converse(r, a, vars, clock.answered_ms, turns, completed);
+    c = converse(r, a, vars, clock.answered_ms, turns, completed, detail);
     clock.ended_ms = c.ended_ms;
   } else {
     clock.ended_ms = created_ms + r.between(20000, 45000);
@@ -535,6 +545,7 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
   const std::string recording_base = "https://storage.example.com/recordings/" + call_id;
   const bool has_recording = completed;
   json::object o;
+  o.reserve(40);  // every key, with the list fields: no rehash while it grows
   o["_id"] = object_id(r, created_ms);
   o["callId"] = call_id;
   o["agent"] = agent_object(a);
@@ -551,11 +562,12 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
     o["to"] = outbound ? customer_number : agent_number;
   }
   o["type"] = type;
-  o["transcript"] = std::move(c.transcript);
+  if (detail == record_detail::full) o["transcript"] = std::move(c.transcript);
   o["variables"] = json::object{{"customer_name", name},      {"due_amount", std::to_string(amount)},
                                 {"agent_name", a.voice_id},   {"language", india ? "en-IN" : "en-US"},
                                 {"attempt", r.between(1, 3)}, {"isTest", r.chance(0.1)}};
-  o["events"] = call_events(r, clock, status, disconnection, sip_code);
+  json::array events = call_events(r, clock, status, disconnection, sip_code, detail == record_detail::full);
+  if (detail == record_detail::full) o["events"] = std::move(events);
 
   const double llm_cost = round_to(static_cast<double>(minutes) * 0.35, 2);
   const double tts_cost = round_to(static_cast<double>(c.characters_spoken) / 1000.0 * 0.12, 2);
@@ -588,11 +600,14 @@ inline json::object make_call(rng& r, std::int64_t created_ms, std::string_view 
           r.chance(0.4) ? json::value(std::int64_t{1}) : json::value(round_to(0.55 + r.unit() * 0.44, 2));
       const std::string_view reasoning = r.pick(reasonings);
       json::value value = metric_value(r, m, name, amount, promise_ms);
-      metrics.push_back(
-          disposition_metric(m.identifier, std::move(value), std::move(confidence), reasoning, m, legacy));
+      if (detail != record_detail::keys)
+        metrics.push_back(
+            disposition_metric(m.identifier, std::move(value), std::move(confidence), reasoning, m, legacy));
     }
-    o["postCallAnalytics"] = json::object{{"summary", fill(r.pick(a.summaries), vars)},
-                                          {"dispositionMetrics", std::move(metrics)}};
+    const std::string_view summary = r.pick(a.summaries);
+    if (detail != record_detail::keys)
+      o["postCallAnalytics"] =
+          json::object{{"summary", fill(summary, vars)}, {"dispositionMetrics", std::move(metrics)}};
   } else if (status == "no_answer") {
     o["postCallAnalytics"] = nullptr;
   }
@@ -789,30 +804,79 @@ inline void add_list_fields(json::object& o, rng& r, bool example) {
 // The seeded data set: the example call first, then calls created a few minutes apart.
 // Each block of ten has seven completed calls, one in progress, one unanswered and one failed,
 // in an order that depends on the seed.
-inline std::vector<json::object> make_calls(std::size_t count, std::uint64_t seed) {
-  std::vector<json::object> calls;
-  if (count == 0) return calls;
-  calls.reserve(count);
-  rng extra(seed ^ 0x5eed5eed5eed5eedULL);
-  calls.push_back(example_call());
-  add_list_fields(calls.back(), extra, true);
-  rng r(seed);
-  std::int64_t ms = 1768500000000 + r.between(0, 86400000);
-  std::vector<std::string_view> block;
-  for (std::size_t i = 1; i < count; ++i) {
-    if (block.empty()) {
-      block = {"completed", "completed", "completed",   "completed", "completed",
-               "completed", "completed", "in_progress", "no_answer", "failed"};
-      for (std::size_t k = block.size() - 1; k > 0; --k)
-        std::swap(block[k], block[static_cast<std::size_t>(r.next() % (k + 1))]);
+//
+// No record is kept: building the set runs the generator once over every call at
+// record_detail::keys (no transcript, events or analytics are made, the draws all are), and
+// keeps where each call's draws began, so make() can make any record again, identical, at
+// any detail. The same seed always gives the same data set, byte for byte.
+class seeded_calls {
+ public:
+  // each(index, skeleton) for every call in order; `skeleton` is the record at
+  // record_detail::keys, with the list fields.
+  template <class Each>
+  seeded_calls(std::size_t count, std::uint64_t seed, Each&& each) {
+    if (count == 0) return;
+    seeds_.reserve(count);
+    rng extra(seed ^ 0x5eed5eed5eed5eedULL);
+    seeds_.push_back({0, extra.state(), 0, "completed"});
+    json::object example = example_call();
+    add_list_fields(example, extra, true);
+    each(std::size_t{0}, std::as_const(example));
+    rng r(seed);
+    std::int64_t ms = 1768500000000 + r.between(0, 86400000);
+    std::vector<std::string_view> block;
+    for (std::size_t i = 1; i < count; ++i) {
+      if (block.empty()) {
+        block = {"completed", "completed", "completed",   "completed", "completed",
+                 "completed", "completed", "in_progress", "no_answer", "failed"};
+        for (std::size_t k = block.size() - 1; k > 0; --k)
+          std::swap(block[k], block[static_cast<std::size_t>(r.next() % (k + 1))]);
+      }
+      const std::string_view status = block.back();
+      block.pop_back();
+      ms += r.between(90, 1800) * 1000 + r.between(0, 999);
+      seeds_.push_back({r.state(), extra.state(), ms, status});
+      json::object o = make_call(r, ms, status, record_detail::keys);
+      add_list_fields(o, extra, false);
+      each(i, std::as_const(o));
     }
-    const std::string_view status = block.back();
-    block.pop_back();
-    ms += r.between(90, 1800) * 1000 + r.between(0, 999);
-    calls.push_back(make_call(r, ms, status));
-    add_list_fields(calls.back(), extra, false);
   }
-  return calls;
+
+  std::size_t size() const noexcept { return seeds_.size(); }
+
+  // The record `index`, made at `detail` (the example call is always made whole).
+  json::object make(std::size_t index, record_detail detail) const {
+    const call_seed& s = seeds_.at(index);
+    rng extra(s.extra);
+    if (index == 0) {
+      json::object o = example_call();
+      add_list_fields(o, extra, true);
+      return o;
+    }
+    rng r(s.main);
+    json::object o = make_call(r, s.created_ms, s.status, detail);
+    add_list_fields(o, extra, false);
+    return o;
+  }
+
+ private:
+  // Where a call's draws began.
+  struct call_seed {
+    std::uint64_t main;   // the main stream, before make_call
+    std::uint64_t extra;  // the list fields' stream, before add_list_fields
+    std::int64_t created_ms;
+    std::string_view status;  // one of the literals above
+  };
+
+  std::vector<call_seed> seeds_;
+};
+
+// Fills `store` with the seeded data set of `count` calls.
+inline void seed_calls(call_store& store, std::size_t count, std::uint64_t seed) {
+  store.reserve(count);
+  auto calls = std::make_shared<const seeded_calls>(
+      count, seed, [&store](std::size_t i, const json::object& skeleton) { store.add_seeded(i, skeleton); });
+  store.set_generator([calls](std::size_t i, record_detail detail) { return calls->make(i, detail); });
 }
 
 // A disposition metric as the post-call analytics routes return it: both spellings of the
