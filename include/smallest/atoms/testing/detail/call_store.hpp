@@ -91,13 +91,9 @@ class call_store {
 
   // The record's JSON text, as GET /conversation/{id} serves it in `data`; null if unknown.
   std::shared_ptr<const std::string> text(const std::string& id) const {
-    source s;
-    {
-      std::lock_guard lock(mutex_);
-      const auto it = by_id_.find(id);
-      if (it == by_id_.end()) return nullptr;
-      s = source_of(entries_[it->second]);
-    }
+    const std::optional<source> found = lookup(id);
+    if (!found) return nullptr;
+    const source& s = *found;
     if (s.text) return s.text;
     return std::make_shared<const std::string>(to_json_text(generate(s, record_detail::full)));
   }
@@ -112,13 +108,9 @@ class call_store {
   // it); null if unknown.
   std::shared_ptr<const boost::json::object> find(const std::string& id,
                                                   record_detail detail = record_detail::full) const {
-    source s;
-    {
-      std::lock_guard lock(mutex_);
-      const auto it = by_id_.find(id);
-      if (it == by_id_.end()) return nullptr;
-      s = source_of(entries_[it->second]);
-    }
+    const std::optional<source> found = lookup(id);
+    if (!found) return nullptr;
+    const source& s = *found;
     if (s.call) return s.call;
     return std::make_shared<const boost::json::object>(generate(s, detail));
   }
@@ -199,6 +191,14 @@ class call_store {
     std::size_t seeded = 0;
     std::optional<std::int64_t> updated_ms;  // set when touched
   };
+
+  // What `id` is made from, taken under the lock (the making happens outside it).
+  std::optional<source> lookup(const std::string& id) const {
+    std::lock_guard lock(mutex_);
+    const auto it = by_id_.find(id);
+    if (it == by_id_.end()) return std::nullopt;
+    return source_of(entries_[it->second]);
+  }
 
   static source source_of(const entry& e) {
     return {e.call, e.text, e.seeded, e.touched ? e.keys.updated_ms : std::nullopt};
