@@ -50,7 +50,8 @@ ATOMS_DECL asio::awaitable<op_result<std::uint64_t>> download_recording(std::sha
                                                                         std::string call_id,
                                                                         std::filesystem::path path,
                                                                         diagnostics* diag);
-using initiate_download_recording = initiation<client_state, std::uint64_t, &download_recording>;
+// Bounded by request_timeout per read instead of an overall deadline: recordings can be long.
+using initiate_download_recording = initiation<client_state, std::uint64_t, &download_recording, false>;
 }  // namespace detail
 
 /// A client of the Atoms API.
@@ -74,6 +75,14 @@ class client {
 
   /// Connections open to the API now (idle or in use).
   std::size_t open_connections() const { return state_->pool().open_connections(); }
+
+  /// This client with another retry policy, for the calls that need one:
+  ///   co_await client.with_retry({.max_attempts = 1}).async_get_call(id);   // fail fast
+  /// Shares everything else (the connection pool, the TLS context, the rate limit) with
+  /// `*this`; cheap (one allocation). Throws std::invalid_argument for an invalid policy.
+  client with_retry(retry_policy policy) const {
+    return client(std::make_shared<detail::client_state>(*state_, std::move(policy)));
+  }
 
   /// Fetches one call: status, duration, numbers, transcript, recordings, cost, latency and
   /// post-call analytics (`GET /conversation/{id}`).
@@ -295,6 +304,7 @@ class client {
   }
 
  private:
+  explicit client(std::shared_ptr<detail::client_state> s) : state_(std::move(s)) {}
   std::shared_ptr<detail::client_state> state_;
 };
 

@@ -72,6 +72,9 @@ struct diagnostics {
   std::string request_id;    ///< the `x-request-id` response header, for the service's support
   std::string body_excerpt;  ///< the first bytes of an error body the decoder could not read
   unsigned attempts = 0;     ///< number of HTTP exchanges tried
+  /// On failure, why it was not tried again: "HTTP 404 is not transient",
+  /// "retry.max_attempts (3) reached", "the next attempt would pass the deadline", …
+  std::string retry_note;
 
   void clear() { *this = diagnostics{}; }
 };

@@ -3,10 +3,12 @@
 #define SMALLEST_ATOMS_OPTIONS_HPP
 
 #include <smallest/atoms/detail/config.hpp>
+#include <smallest/atoms/error.hpp>
 
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -16,6 +18,49 @@ namespace smallest::atoms {
 inline constexpr std::string_view default_base_url = "https://api.smallest.ai/atoms/v1";
 /// The older host the product pages and the Python SDK's first releases use; still answers.
 inline constexpr std::string_view legacy_base_url = "https://atoms.smallest.ai/api/v1";
+
+/// When a failed request is sent again, and how long an operation may take in all.
+///
+/// Retried: connection failures, resets and truncated answers before a full response,
+/// timeouts, and HTTP 408, 429, 500, 502, 503 and 504 (`ec == condition::retryable`).
+/// Never retried: any other status (409 included), a body that does not decode, a TLS
+/// verification failure, a host name that does not resolve, a cancellation. A request that
+/// creates something (a POST that is not a read or an overwrite) is sent again only when it
+/// never reached the server (the connection or the write failed before it was sent whole).
+///
+/// The wait before attempt n+1 is `initial_backoff * 2^(n-1)`, at most `max_backoff`, less a
+/// random share of up to `jitter` of it (so clients that failed together do not retry
+/// together). A wait the service asks for (`Retry-After` in seconds or as an HTTP date,
+/// `X-RateLimit-Reset`, or `retry_after` / `rateLimit.retryAfterSec` in the error body)
+/// replaces it, also capped by `max_backoff`. No attempt starts that could not begin before
+/// the deadline.
+struct retry_policy {
+  /// Attempts in all, the first included; 1 turns retrying off.
+  unsigned max_attempts = 3;
+  std::chrono::milliseconds initial_backoff{250};
+  std::chrono::milliseconds max_backoff{10'000};
+  /// 0 waits exactly the backoff; 0.5 waits between half of it and all of it.
+  double jitter = 0.5;
+  /// The whole operation, every attempt and wait included (an operation that sends several
+  /// requests, such as a search for 1,000 ids, shares one deadline); past it the operation
+  /// fails with errc::timeout and the request in flight is abandoned, its connection closed.
+  /// Zero means none. async_download_recording is bounded by request_timeout per read instead.
+  std::chrono::milliseconds deadline{120'000};
+};
+
+/// What the observability hook (`client_options::on_attempt`) is told after each HTTP
+/// exchange. Never holds the API key, the Authorization header, a request body or the value
+/// of the `search` parameter (phone numbers are personal data): `target` shows it as `***`.
+struct attempt_info {
+  std::string_view method;  ///< "GET"
+  std::string_view target;  ///< path and query, e.g. "/atoms/v1/conversation?page=2&limit=100"
+  unsigned attempt = 0;     ///< 1 for the first
+  unsigned status = 0;      ///< the HTTP status, 0 when no response arrived
+  error_code ec;            ///< the attempt's outcome (an HTTP error status included)
+  std::chrono::microseconds latency{0};  ///< from the request's turn in the pool to the full response
+  /// When the request will be sent again: after this wait. Zero when it will not.
+  std::chrono::milliseconds retry_in{0};
+};
 
 /// Everything a client is configured with. An aggregate: set what you need with designated
 /// initialisers; the client's constructor validates it once and throws
@@ -58,6 +103,23 @@ struct client_options {
   std::size_t max_response_body = 64u << 20;
   /// Largest response header block accepted.
   std::size_t max_response_header = 64u << 10;
+
+  /// After this many requests a keep-alive connection is closed and a new one opened, as
+  /// servers do (nginx's keepalive_requests); zero for no limit.
+  std::size_t max_requests_per_connection = 1000;
+
+  /// Retries, backoff and the operation deadline; `client::with_retry` overrides it for some calls.
+  retry_policy retry{};
+
+  /// Zero, or at most this many requests per second leave the client, across all its
+  /// operations and copies (retries included), evenly spaced: a bulk job then stays under the
+  /// service's rate limit instead of bouncing off 429s.
+  double max_requests_per_second = 0;
+
+  /// Called after every HTTP exchange with the API (retries included), on the thread that
+  /// runs the operation, possibly several at once: it must be thread-safe and quick. An
+  /// exception it throws is swallowed. See attempt_info for what it is never given.
+  std::function<void(const attempt_info&)> on_attempt{};
 
   /// Requests one operation keeps in flight at once when it needs several (a search for more
   /// than 100 ids); still bounded by max_connections.

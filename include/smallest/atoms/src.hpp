@@ -28,6 +28,7 @@
 #include <smallest/atoms/impl/metric_value.ipp>
 #include <smallest/atoms/impl/options.ipp>
 #include <smallest/atoms/impl/post_call_config.ipp>
+#include <smallest/atoms/impl/retry.ipp>
 #include <smallest/atoms/impl/time.ipp>
 #endif
 

@@ -7,6 +7,7 @@
 // `call` is the one path every API request takes: HTTP exchange → status check → envelope.
 
 #include <smallest/atoms/detail/operation.hpp>
+#include <smallest/atoms/detail/retry.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/http/pool.hpp>
 #include <smallest/atoms/models/detail/json_decode.hpp>
@@ -15,6 +16,7 @@
 #include <boost/beast/http/verb.hpp>
 #include <boost/json/value.hpp>
 
+#include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -36,19 +38,24 @@ class client_state {
  public:
   /// Validates `opts`; throws std::invalid_argument naming the member that is wrong.
   ATOMS_DECL client_state(asio::any_io_executor ex, client_options opts);
+  /// The same client (pools, TLS context, rate limit) with another retry policy; validated.
+  ATOMS_DECL client_state(const client_state& base, retry_policy policy);
 
   const asio::any_io_executor& executor() const noexcept { return ex_; }
   const client_options& options() const noexcept { return opts_; }
   http::pool& pool() noexcept { return *pool_; }
   const http::endpoint& endpoint() const noexcept { return ep_; }
+  /// Every operation's deadline (retry.deadline); zero for none.
+  std::chrono::milliseconds deadline() const noexcept { return opts_.retry.deadline; }
 
   /// The pool for another origin (where recordings are downloaded from): no key is ever sent
   /// on it. Made on first use; a few origins are remembered, the oldest dropped beyond that.
   ATOMS_DECL std::shared_ptr<http::pool> origin_pool(const http::endpoint& ep);
 
   /// Sends `r` and, on a 2xx answer whose body is `{"status": true, "data": ...}`, moves the
-  /// `data` member into `data`. Fills `diag` (method, path, status, request id, attempts, and
-  /// the service's message on failure).
+  /// `data` member into `data`. Retries by the policy, paced by the rate limit, each attempt
+  /// told to the observability hook. Fills `diag` (method, path, status, request id,
+  /// attempts, the service's message on failure, and why retrying stopped).
   ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,
                                               boost::json::value& data);
 
@@ -63,8 +70,12 @@ class client_state {
   std::string authorization_;  // "Bearer <key>": the one place the key is written
   std::shared_ptr<asio::ssl::context> tls_;
   std::shared_ptr<http::pool> pool_;
-  std::mutex origins_mu_;
-  std::vector<std::shared_ptr<http::pool>> origins_;  // oldest first
+  struct origin_cache {
+    std::mutex mu;
+    std::vector<std::shared_ptr<http::pool>> pools;  // oldest first
+  };
+  std::shared_ptr<origin_cache> origins_;
+  std::shared_ptr<rate_limiter> limiter_;  // null without a rate limit
 };
 
 /// Reads an error body of any shape into `diag`: `errors[]` (joined with "; "), else

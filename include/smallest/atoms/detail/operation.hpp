@@ -19,11 +19,15 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/dispatch.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
+#include <boost/asio/this_coro.hpp>
 
+#include <chrono>
 #include <exception>
 #include <memory>
 #include <new>
+#include <string>
 #include <tuple>
 #include <type_traits>
 
@@ -102,11 +106,65 @@ class op_completion {
   std::shared_ptr<asio::cancellation_signal> sig_;
 };
 
+// The deadline of one operation: a timer on the operation's strand that, when it expires
+// before the body is done, cancels the body (terminal) through the operation's signal.
+struct deadline_state {
+  explicit deadline_state(const asio::any_io_executor& strand) : timer(strand) {}
+  asio::steady_timer timer;
+  bool done = false;   // the body has finished: a late expiry does nothing
+  bool fired = false;  // the deadline cancelled the body
+};
+
+// The first `diagnostics*` among an operation's arguments, where the deadline's note goes.
+template <class... Args>
+diagnostics* find_diag(const Args&... args) noexcept {
+  diagnostics* found = nullptr;
+  auto pick = [&found](const auto& a) {
+    if constexpr (std::is_same_v<std::decay_t<decltype(a)>, diagnostics*>)
+      if (!found) found = a;
+  };
+  (pick(args), ...);
+  return found;
+}
+
+// Runs `body` under a deadline: whatever it was doing when the deadline passed is abandoned
+// (its connection closed by the pool) and the operation fails with errc::timeout.
+// Started on the operation's strand, where the timer and the flags live.
+template <class T>
+asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body, std::chrono::milliseconds limit,
+                                             std::shared_ptr<asio::cancellation_signal> sig,
+                                             diagnostics* diag) {
+  auto d = std::make_shared<deadline_state>(co_await asio::this_coro::executor);
+  d->timer.expires_after(limit);
+  d->timer.async_wait([d, sig](error_code ec) {
+    if (ec || d->done) return;
+    d->fired = true;
+    sig->emit(asio::cancellation_type::terminal);
+  });
+  op_result<T> r{};
+  std::exception_ptr ep;
+  try {
+    r = co_await std::move(body);
+  } catch (...) {
+    ep = std::current_exception();
+  }
+  d->done = true;
+  d->timer.cancel();
+  if (d->fired && (ep || std::get<0>(r))) {
+    if (diag)
+      diag->retry_note = "the operation's deadline passed (retry.deadline = " + std::to_string(limit.count()) + " ms)";
+    co_return op_result<T>{errc::timeout, T{}};
+  }
+  if (ep) std::rethrow_exception(ep);
+  co_return r;
+}
+
 /// The one initiation object of every operation: `Body(state, args...)` makes the coroutine,
-/// which runs on a fresh strand, or on `state->strand()` when State has one.
+/// which runs on a fresh strand, or on `state->strand()` when State has one, and under the
+/// deadline `state->deadline()` when State has one, it is not zero and `Bounded` is true.
 /// Named per operation through an alias (`initiate_get_call`), so async_initiate sees a
 /// distinct initiation type for each.
-template <class State, class T, auto Body>
+template <class State, class T, auto Body, bool Bounded = true>
 struct initiation {
   std::shared_ptr<State> state;
 
@@ -121,14 +179,20 @@ struct initiation {
       else
         return asio::make_strand(io);
     }();
+    std::chrono::milliseconds limit{0};
+    if constexpr (Bounded && requires { state->deadline(); }) limit = state->deadline();
     std::shared_ptr<asio::cancellation_signal> sig;
-    if (auto slot = asio::get_associated_cancellation_slot(handler); slot.is_connected()) {
-      sig = std::make_shared<asio::cancellation_signal>();
-      slot.template emplace<cancellation_forwarder>(sig, strand);
+    auto slot = asio::get_associated_cancellation_slot(handler);
+    if (slot.is_connected() || limit.count() > 0) sig = std::make_shared<asio::cancellation_signal>();
+    if (slot.is_connected()) slot.template emplace<cancellation_forwarder>(sig, strand);
+    op_completion<T, std::decay_t<Handler>, decltype(ex)> done(std::forward<Handler>(handler), std::move(ex), sig);
+    if (limit.count() > 0) {
+      diagnostics* diag = find_diag(args...);
+      asio::co_spawn(strand, under_deadline<T>(Body(state, std::forward<Args>(args)...), limit, sig, diag),
+                     std::move(done));
+    } else {
+      asio::co_spawn(strand, Body(state, std::forward<Args>(args)...), std::move(done));
     }
-    asio::co_spawn(strand, Body(state, std::forward<Args>(args)...),
-                   op_completion<T, std::decay_t<Handler>, decltype(ex)>(std::forward<Handler>(handler),
-                                                                         std::move(ex), std::move(sig)));
   }
 };
 

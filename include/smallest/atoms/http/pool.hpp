@@ -22,6 +22,7 @@ struct pool_options {
   connection_limits limits;
   std::size_t max_connections = 16;
   std::chrono::milliseconds idle_timeout{50'000};
+  std::size_t max_requests_per_connection = 0;  // then closed instead of reused; 0: no limit
 };
 
 class pool : public std::enable_shared_from_this<pool> {

@@ -228,7 +228,8 @@ inline asio::awaitable<error_code> set_config_on_branch(client_state& s, const s
                   .path = draft,
                   .body = boost::json::serialize(boost::json::object{{"postCallAnalyticsConfig", config}})};
   if (error_code ec = co_await s.call(put, diag, data)) co_return ec;
-  api_request publish{.method = bhttp::verb::post, .path = draft + "/publish"};
+  // Publishing the same draft twice publishes it once: safe to send again.
+  api_request publish{.method = bhttp::verb::post, .path = draft + "/publish", .idempotent = true};
   co_return co_await s.call(publish, diag, data);
 }
 

@@ -4,7 +4,11 @@
 
 #include <smallest/atoms/detail/client_state.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ssl/context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/json/stream_parser.hpp>
@@ -48,6 +52,7 @@ inline http::pool_options pool_options_for(const client_options& o) {
   po.limits.max_header = o.max_response_header;
   po.max_connections = o.max_connections;
   po.idle_timeout = o.idle_timeout;
+  po.max_requests_per_connection = o.max_requests_per_connection;
   return po;
 }
 
@@ -69,6 +74,14 @@ inline std::string body_excerpt(std::string_view body, std::string_view secret, 
   return s;
 }
 
+inline void validate(const retry_policy& p) {
+  using ms = std::chrono::milliseconds;
+  if (p.max_attempts == 0) throw std::invalid_argument("retry_policy::max_attempts must be at least 1");
+  if (p.initial_backoff < ms{0} || p.max_backoff < ms{0} || p.deadline < ms{0})
+    throw std::invalid_argument("retry_policy: initial_backoff, max_backoff and deadline must not be negative");
+  if (!(p.jitter >= 0 && p.jitter <= 1)) throw std::invalid_argument("retry_policy::jitter must be within [0, 1]");
+}
+
 ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options opts)
     : ex_(std::move(ex)), opts_(std::move(opts)) {
   std::string why;
@@ -86,7 +99,12 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
     throw std::invalid_argument("client_options: max_response_body and max_response_header must be positive");
   if (opts_.bulk_concurrency == 0 || opts_.max_download_size == 0)
     throw std::invalid_argument("client_options: bulk_concurrency and max_download_size must be positive");
+  if (!(opts_.max_requests_per_second >= 0) || opts_.max_requests_per_second > 1e9)
+    throw std::invalid_argument("client_options::max_requests_per_second must be 0 (no limit) or a positive rate");
+  validate(opts_.retry);
   if (!opts_.api_key.empty()) authorization_ = "Bearer " + opts_.api_key;
+  origins_ = std::make_shared<origin_cache>();
+  if (opts_.max_requests_per_second > 0) limiter_ = std::make_shared<rate_limiter>(opts_.max_requests_per_second);
 
   const http::pool_options po = pool_options_for(opts_);
   // Made even for an http:// API: a recording may still be served over https.
@@ -94,15 +112,29 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
   pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? tls_ : nullptr);
 }
 
+ATOMS_DECL client_state::client_state(const client_state& base, retry_policy policy)
+    : ex_(base.ex_),
+      opts_(base.opts_),
+      ep_(base.ep_),
+      authorization_(base.authorization_),
+      tls_(base.tls_),
+      pool_(base.pool_),
+      origins_(base.origins_),
+      limiter_(base.limiter_) {
+  validate(policy);
+  opts_.retry = policy;
+}
+
 ATOMS_DECL std::shared_ptr<http::pool> client_state::origin_pool(const http::endpoint& ep) {
   constexpr std::size_t remembered = 4;
-  std::lock_guard lk(origins_mu_);
-  for (const auto& p : origins_)
+  std::lock_guard lk(origins_->mu);
+  auto& pools = origins_->pools;
+  for (const auto& p : pools)
     if (p->target().origin() == ep.origin()) return p;
   const http::pool_options po = pool_options_for(opts_);
-  if (origins_.size() == remembered) origins_.erase(origins_.begin());  // its users keep it alive
-  origins_.push_back(std::make_shared<http::pool>(ex_, ep, po, ep.tls ? tls_ : nullptr));
-  return origins_.back();
+  if (pools.size() == remembered) pools.erase(pools.begin());  // its users keep it alive
+  pools.push_back(std::make_shared<http::pool>(ex_, ep, po, ep.tls ? tls_ : nullptr));
+  return pools.back();
 }
 
 ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, diagnostics& diag,
@@ -126,18 +158,75 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
   }
   req.prepare_payload();
 
-  http::response res;
-  // Reads and overwrites may be sent again on another connection if a pooled one was dead.
-  const bool replayable = r.idempotent || r.method == bhttp::verb::get || r.method == bhttp::verb::head ||
+  // Reads and overwrites may be sent again, on another connection, after a failure.
+  const bool idempotent = r.idempotent || r.method == bhttp::verb::get || r.method == bhttp::verb::head ||
                           r.method == bhttp::verb::put || r.method == bhttp::verb::delete_;
-  http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts, replayable);
-  if (x.ec) co_return x.ec;
+  const retry_policy& policy = opts_.retry;
+  const asio::any_io_executor self = co_await asio::this_coro::executor;
+  http::response res;
+  for (unsigned attempt = 1;; ++attempt) {
+    if (limiter_) {
+      const auto slot = limiter_->reserve();
+      if (slot > std::chrono::steady_clock::now()) {
+        asio::steady_timer pace(self, slot);
+        auto [ec] = co_await pace.async_wait(asio::as_tuple(asio::use_awaitable));
+        if (ec) co_return ec;
+      }
+    }
+    res = {};
+    const auto started = std::chrono::steady_clock::now();
+    const http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts, idempotent);
+    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+
+    attempt_outcome o{x.ec, x.request_sent, idempotent, false};
+    unsigned status = 0;
+    if (!x.ec) {
+      status = res.result_int();
+      if (status < 200 || status >= 300) o.ec = make_http_error(status);
+    }
+    std::chrono::milliseconds wait{0};
+    std::string why;
+    if (o.ec) {
+      o.full_scan_query = status == 504 && is_full_scan_query(r.query);
+      why = why_not_retry(o);
+      if (why.empty() && attempt >= policy.max_attempts)
+        why = "retry.max_attempts (" + std::to_string(policy.max_attempts) + ") reached";
+      if (why.empty()) {
+        wait = backoff(policy, attempt + 1, jitter_draw());
+        if (status != 0)
+          if (auto hint = server_retry_hint(res, std::chrono::system_clock::now())) wait = std::min(*hint, policy.max_backoff);
+      }
+    }
+    if (opts_.on_attempt) {
+      const std::string target = redacted_target(diag.path, r.query);
+      const attempt_info info{diag.method, target, diag.attempts, status, o.ec, latency, wait};
+      try {
+        opts_.on_attempt(info);
+      } catch (...) {
+        // The hook is the user's; its failure is not the request's.
+      }
+    }
+    if (!o.ec) break;
+    if (!why.empty()) {
+      diag.retry_note = std::move(why);
+      if (x.ec) co_return x.ec;
+      break;  // an HTTP error status: its body is read below
+    }
+    asio::steady_timer pause(self, wait);
+    auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
+    if (ec) co_return ec;
+  }
 
   diag.http_status = res.result_int();
   if (auto it = res.find("x-request-id"); it != res.end()) diag.request_id = std::string(it->value());
   const std::string& body = res.body();
   if (diag.http_status < 200 || diag.http_status >= 300) {
     read_error_body(body, opts_.api_key, diag);
+    if (diag.http_status == 504 && is_full_scan_query(r.query))
+      diag.message += std::string(diag.message.empty() ? "" : " ") +
+                      "(dateFrom, dateTo and sortBy=createdAt force a full scan of the account's calls, which on a "
+                      "large account outlasts the gateway's timeout: prefer the default updatedAt order and filter "
+                      "by date on the client's side)";
     co_return make_http_error(diag.http_status);
   }
 

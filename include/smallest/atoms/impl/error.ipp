@@ -167,6 +167,7 @@ ATOMS_DECL std::string describe(const error_code& ec, const diagnostics& diag) {
   if (!diag.error_type.empty()) s.append(" [").append(diag.error_type).append("]");
   if (!diag.request_id.empty()) s.append(" (request id ").append(diag.request_id).append(")");
   if (diag.attempts > 1) s.append(" after ").append(std::to_string(diag.attempts)).append(" attempts");
+  if (ec && !diag.retry_note.empty()) s.append(" (retry: ").append(diag.retry_note).append(")");
   return s;
 }
 
@@ -176,7 +177,9 @@ ATOMS_DECL std::ostream& operator<<(std::ostream& os, const diagnostics& diag) {
   if (!diag.message.empty()) os << ", message=\"" << diag.message << '"';
   if (!diag.error_type.empty()) os << ", error_type=" << diag.error_type;
   if (!diag.request_id.empty()) os << ", request_id=" << diag.request_id;
-  os << ", attempts=" << diag.attempts << '}';
+  os << ", attempts=" << diag.attempts;
+  if (!diag.retry_note.empty()) os << ", retry=\"" << diag.retry_note << '"';
+  os << '}';
   return os;
 }
 

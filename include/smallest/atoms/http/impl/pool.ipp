@@ -176,7 +176,8 @@ asio::awaitable<exchange_result> pool::exchange(request& req, Target& out, unsig
         co_await asio::co_spawn(c.strand(), run_on(c, req, out, token),
                                 asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
     if (slot.is_connected()) slot.clear();
-    l.end(!r.ec && r.reusable);
+    const std::size_t limit = opts_.max_requests_per_connection;
+    l.end(!r.ec && r.reusable && (limit == 0 || c.requests < limit));
     if (!r.ec) co_return r;
 
     // A reused connection that fails before any byte of the response was most likely closed
