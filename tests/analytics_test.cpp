@@ -67,33 +67,6 @@ std::string read_all(const fs::path& p) {
   return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
 }
 
-// Peak resident memory since the last reset, in KiB (Linux; 0 elsewhere).
-std::size_t peak_rss_kib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmHWM:", 0) == 0) return std::stoul(line.substr(6));
-  return 0;
-}
-std::size_t rss_kib() {
-  std::ifstream status("/proc/self/status");
-  for (std::string line; std::getline(status, line);)
-    if (line.rfind("VmRSS:", 0) == 0) return std::stoul(line.substr(6));
-  return 0;
-}
-bool reset_peak_rss() { return static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5"); }
-
-#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
-constexpr bool sanitized = true;  // their allocators keep freed memory resident by design
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
-constexpr bool sanitized = true;
-#else
-constexpr bool sanitized = false;
-#endif
-#else
-constexpr bool sanitized = false;
-#endif
-
 }  // namespace
 
 TEST_SUITE("search") {
@@ -328,13 +301,13 @@ TEST_SUITE("recordings") {
     atoms_test::run(
         [&](asio::io_context& io) -> asio::awaitable<void> {
           atoms::client client{io.get_executor(), options_for(emu)};
-          const bool measured = !sanitized && reset_peak_rss();
-          const std::size_t rss_before = rss_kib();
+          const bool measured = !atoms_test::sanitized && atoms_test::reset_peak_rss();
+          const std::size_t rss_before = atoms_test::rss_kib();
           atoms::diagnostics diag;
           auto [ec, bytes] = co_await client.async_download_recording(page_call, file.path, diag, tuple);
           const std::string said = atoms::describe(ec, diag);
           REQUIRE_MESSAGE(!ec, said);
-          const std::size_t peak = peak_rss_kib();
+          const std::size_t peak = atoms_test::peak_rss_kib();
           CHECK(bytes == size);
           CHECK(fs::file_size(file.path) == size);
           CHECK_FALSE(fs::exists(file.path.string() + ".part"));

@@ -11,7 +11,11 @@
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
+#include <cstring>
 #include <exception>
+#include <filesystem>
+#include <fstream>
+#include <string>
 
 namespace atoms_test {
 
@@ -32,6 +36,38 @@ void run(Make make, std::chrono::seconds limit = std::chrono::seconds(30)) {
   REQUIRE_MESSAGE(done, "did not finish within " << limit.count() << " s");
   if (error) std::rethrow_exception(error);
 }
+
+/// Resident memory now, and at its peak since the last reset_peak_rss(), in KiB (Linux;
+/// 0 elsewhere).
+inline std::size_t proc_status_kib(const char* key) {
+  std::ifstream status("/proc/self/status");
+  for (std::string line; std::getline(status, line);)
+    if (line.rfind(key, 0) == 0) return std::stoul(line.substr(std::strlen(key)));
+  return 0;
+}
+inline std::size_t rss_kib() { return proc_status_kib("VmRSS:"); }
+inline std::size_t peak_rss_kib() { return proc_status_kib("VmHWM:"); }
+inline bool reset_peak_rss() { return static_cast<bool>(std::ofstream("/proc/self/clear_refs") << "5"); }
+
+/// File descriptors open in this process now (Linux; 0 elsewhere).
+inline std::size_t open_fds() {
+  std::error_code ec;
+  std::size_t n = 0;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+  return n;
+}
+
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+inline constexpr bool sanitized = true;  // their allocators keep freed memory resident by design
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer)
+inline constexpr bool sanitized = true;
+#else
+inline constexpr bool sanitized = false;
+#endif
+#else
+inline constexpr bool sanitized = false;
+#endif
 
 /// Options for a client of `emu`, trusting its CA and nothing else.
 inline smallest::atoms::client_options options_for(const smallest::atoms::testing::emulator& emu) {
