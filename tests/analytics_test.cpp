@@ -163,7 +163,8 @@ TEST_SUITE("search") {
       atoms::client client{io.get_executor(), options_for(emu)};
       atoms::diagnostics diag;
       // Retries off: this is about the failure reaching the caller (retries: resilience_test).
-      auto [ec, r] = co_await client.with_retry({.max_attempts = 1}).async_search_calls(emu.call_ids(), diag, tuple);
+      auto [ec, r] =
+          co_await client.with_retry({.max_attempts = 1}).async_search_calls(emu.call_ids(), diag, tuple);
       CHECK(ec == atoms::condition::server_error);
       CHECK(diag.http_status == 500);
       CHECK(diag.message == "Internal server error");

@@ -88,7 +88,9 @@ struct attempt_log {
 TEST_SUITE("retry") {
   TEST_CASE("a 429 with Retry-After is retried after the wait the service asked for") {
     emulator emu;
-    fail_first f{.n = 1, .status = 429, .headers = {{"Retry-After", "1"}},
+    fail_first f{.n = 1,
+                 .status = 429,
+                 .headers = {{"Retry-After", "1"}},
                  .body = R"({"status":false,"errors":["Too many requests"]})"};
     emu.set_interceptor(f);
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
@@ -127,7 +129,8 @@ TEST_SUITE("retry") {
   TEST_CASE("a hint in the error body replaces the backoff, and the cap bounds any hint") {
     emulator emu;
     // rateLimit.retryAfterSec = 0: go again at once, although our backoff says 5 s.
-    fail_first f{.n = 1, .status = 429,
+    fail_first f{.n = 1,
+                 .status = 429,
                  .body = R"({"message":"Rate limit exceeded","rateLimit":{"limit":10,"retryAfterSec":0}})"};
     emu.set_interceptor(f);
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
@@ -248,7 +251,8 @@ TEST_SUITE("retry") {
     bool stalls = false;
     SUBCASE("a server that never answers") {
       stalls = true;
-      emu.set_interceptor([](const recorded_request&) { return std::optional<reply>(reply{.act = reply::action::stall}); });
+      emu.set_interceptor(
+          [](const recorded_request&) { return std::optional<reply>(reply{.act = reply::action::stall}); });
     }
     SUBCASE("a server that is always unavailable") {
       emu.set_interceptor(fail_first{.n = 100000, .status = 503});
@@ -287,11 +291,12 @@ TEST_SUITE("retry") {
       asio::steady_timer done(io, clock_type::time_point::max());
       atoms::error_code ec;
       const auto start = clock_type::now();
-      client.async_get_call(emu.call_ids().front(),
-                            asio::bind_cancellation_slot(cancel.slot(), [&](atoms::error_code e, atoms::call_details) {
-                              ec = e;
-                              done.cancel();
-                            }));
+      client.async_get_call(
+          emu.call_ids().front(),
+          asio::bind_cancellation_slot(cancel.slot(), [&](atoms::error_code e, atoms::call_details) {
+            ec = e;
+            done.cancel();
+          }));
       asio::steady_timer later(io, 300ms);
       co_await later.async_wait(asio::use_awaitable);
       cancel.emit(asio::cancellation_type::terminal);
@@ -325,7 +330,8 @@ TEST_SUITE("retry decisions") {
     CHECK(hint({{"X-RateLimit-Reset", std::to_string(epoch)}}) == milliseconds{12'000});
     CHECK(hint({{"X-RateLimit-Reset", "4"}}) == milliseconds{4000});
     CHECK(hint({}, R"({"retry_after": 1.5})") == milliseconds{1500});
-    CHECK(hint({}, R"({"message":"Rate limit exceeded","rateLimit":{"retryAfterSec":60}})") == milliseconds{60'000});
+    CHECK(hint({}, R"({"message":"Rate limit exceeded","rateLimit":{"retryAfterSec":60}})") ==
+          milliseconds{60'000});
     CHECK(hint({}, R"({"rateLimit":{"retryAfterSec":"60"}})") == std::nullopt);
     CHECK(hint({}, R"({"retry_after": -1})") == std::nullopt);
     CHECK(hint({}, "not json") == std::nullopt);
@@ -341,7 +347,8 @@ TEST_SUITE("retry decisions") {
 
   TEST_CASE("backoff doubles up to the cap, and jitter only shortens it") {
     using std::chrono::milliseconds;
-    const atoms::retry_policy p{.initial_backoff = milliseconds{100}, .max_backoff = milliseconds{1000}, .jitter = 0.5};
+    const atoms::retry_policy p{
+        .initial_backoff = milliseconds{100}, .max_backoff = milliseconds{1000}, .jitter = 0.5};
     CHECK(atoms::detail::backoff(p, 2, 0.0) == milliseconds{100});
     CHECK(atoms::detail::backoff(p, 3, 0.0) == milliseconds{200});
     CHECK(atoms::detail::backoff(p, 4, 0.0) == milliseconds{400});
@@ -356,8 +363,10 @@ TEST_SUITE("retry decisions") {
     auto why = [](atoms::error_code ec, bool sent, bool idempotent, bool scan = false) {
       return detail::why_not_retry({ec, sent, idempotent, scan});
     };
-    for (unsigned s : {408u, 429u, 500u, 502u, 503u, 504u}) CHECK(why(atoms::make_http_error(s), true, true).empty());
-    for (unsigned s : {400u, 401u, 403u, 404u, 409u, 422u, 501u}) CHECK_FALSE(why(atoms::make_http_error(s), true, true).empty());
+    for (unsigned s : {408u, 429u, 500u, 502u, 503u, 504u})
+      CHECK(why(atoms::make_http_error(s), true, true).empty());
+    for (unsigned s : {400u, 401u, 403u, 404u, 409u, 422u, 501u})
+      CHECK_FALSE(why(atoms::make_http_error(s), true, true).empty());
     CHECK(why(asio::error::connection_refused, false, false).empty());
     CHECK(why(asio::error::connection_reset, true, true).empty());
     CHECK_FALSE(why(asio::error::connection_reset, true, false).empty());

@@ -34,16 +34,19 @@ constexpr auto awaitable_tuple = asio::as_tuple(asio::use_awaitable);
 struct tally {
   std::atomic<std::size_t> done{0}, ok{0}, cancelled{0}, failed{0};
   void count(const atoms::error_code& ec) {
-    if (!ec) ++ok;
-    else if (ec == asio::error::operation_aborted) ++cancelled;
-    else ++failed;
+    if (!ec)
+      ++ok;
+    else if (ec == asio::error::operation_aborted)
+      ++cancelled;
+    else
+      ++failed;
     ++done;
   }
 };
 
 // One of the four kinds of operation the stress test mixes, chosen by `i`.
-asio::awaitable<void> mixed_operation(atoms::client client, std::vector<std::string> const* ids, std::size_t i,
-                                      tally* t) {
+asio::awaitable<void> mixed_operation(atoms::client client, std::vector<std::string> const* ids,
+                                      std::size_t i, tally* t) {
   using namespace asio::experimental::awaitable_operators;
   const std::string& id = (*ids)[(i * 7919) % ids->size()];
   atoms::error_code ec;
@@ -78,8 +81,8 @@ asio::awaitable<void> mixed_operation(atoms::client client, std::vector<std::str
       break;
     }
     default: {
-      // Raced against a timer of 0–59 ms: cancelled in flight, or done first.
-      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds(i % 60));
+      // Raced against a timer of 0–1,180 ms: cancelled in flight, or done first.
+      asio::steady_timer t(co_await asio::this_coro::executor, std::chrono::milliseconds((i % 60) * 20));
       auto result = co_await (client.async_get_call(id, awaitable_tuple) || t.async_wait(awaitable_tuple));
       if (result.index() == 0) {
         ec = std::get<0>(std::get<0>(result));
@@ -128,7 +131,8 @@ TEST_SUITE("soak") {
       const std::size_t n = ++seen;
       if (n % 41 == 0) {
         ++faults;
-        return reply{.status = 503, .body = R"({"status":false,"errors":["Service unavailable"]})",
+        return reply{.status = 503,
+                     .body = R"({"status":false,"errors":["Service unavailable"]})",
                      .headers = {{"Retry-After", "0"}}};
       }
       if (n % 67 == 0) {
@@ -137,12 +141,14 @@ TEST_SUITE("soak") {
       }
       if (n % 89 == 0) {
         ++faults;
-        return reply{.body = R"({"status":true,"data":{)", .headers = {{"Content-Length", "500"}, {"Connection", "close"}}};
+        return reply{.body = R"({"status":true,"data":{)",
+                     .headers = {{"Content-Length", "500"}, {"Connection", "close"}}};
       }
       return std::nullopt;
     });
     auto opts = options_for(emu);
-    opts.retry = {.max_attempts = 4, .initial_backoff = 1ms, .max_backoff = 10ms, .jitter = 0.5, .deadline = 30s};
+    opts.retry = {
+        .max_attempts = 4, .initial_backoff = 1ms, .max_backoff = 10ms, .jitter = 0.5, .deadline = 30s};
     opts.max_connections = 8;
 
     asio::io_context io;
@@ -189,7 +195,7 @@ TEST_SUITE("soak") {
     CHECK(fds_after == fds);
     CHECK(client.open_connections() <= 8);
     if (!atoms_test::sanitized) CHECK(rss_after <= rss + 4 * 1024);
-    MESSAGE("faults " << faults.load() << ", requests " << seen.load() << ", other fds " << fds << " -> " << fds_after << ", RSS "
-                      << rss << " -> " << rss_after << " KiB");
+    MESSAGE("faults " << faults.load() << ", requests " << seen.load() << ", other fds " << fds << " -> "
+                      << fds_after << ", RSS " << rss << " -> " << rss_after << " KiB");
   }
 }

@@ -53,7 +53,8 @@ inline bool reset_peak_rss() { return static_cast<bool>(std::ofstream("/proc/sel
 inline std::size_t open_fds() {
   std::error_code ec;
   std::size_t n = 0;
-  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec)) ++n;
+  for (std::filesystem::directory_iterator it("/proc/self/fd", ec), end; !ec && it != end; it.increment(ec))
+    ++n;
   return n;
 }
 

@@ -52,11 +52,11 @@ struct retry_policy {
 /// exchange. Never holds the API key, the Authorization header, a request body or the value
 /// of the `search` parameter (phone numbers are personal data): `target` shows it as `***`.
 struct attempt_info {
-  std::string_view method;  ///< "GET"
-  std::string_view target;  ///< path and query, e.g. "/atoms/v1/conversation?page=2&limit=100"
-  unsigned attempt = 0;     ///< 1 for the first
-  unsigned status = 0;      ///< the HTTP status, 0 when no response arrived
-  error_code ec;            ///< the attempt's outcome (an HTTP error status included)
+  std::string_view method;               ///< "GET"
+  std::string_view target;               ///< path and query, e.g. "/atoms/v1/conversation?page=2&limit=100"
+  unsigned attempt = 0;                  ///< 1 for the first
+  unsigned status = 0;                   ///< the HTTP status, 0 when no response arrived
+  error_code ec;                         ///< the attempt's outcome (an HTTP error status included)
   std::chrono::microseconds latency{0};  ///< from the request's turn in the pool to the full response
   /// When the request will be sent again: after this wait. Zero when it will not.
   std::chrono::milliseconds retry_in{0};

@@ -131,7 +131,8 @@ diagnostics* find_diag(const Args&... args) noexcept {
 // (its connection closed by the pool) and the operation fails with errc::timeout.
 // Started on the operation's strand, where the timer and the flags live.
 template <class T>
-asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body, std::chrono::milliseconds limit,
+asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body,
+                                             std::chrono::milliseconds limit,
                                              std::shared_ptr<asio::cancellation_signal> sig,
                                              diagnostics* diag) {
   auto d = std::make_shared<deadline_state>(co_await asio::this_coro::executor);
@@ -152,7 +153,8 @@ asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body,
   d->timer.cancel();
   if (d->fired && (ep || std::get<0>(r))) {
     if (diag)
-      diag->retry_note = "the operation's deadline passed (retry.deadline = " + std::to_string(limit.count()) + " ms)";
+      diag->retry_note =
+          "the operation's deadline passed (retry.deadline = " + std::to_string(limit.count()) + " ms)";
     co_return op_result<T>{errc::timeout, T{}};
   }
   if (ep) std::rethrow_exception(ep);
@@ -185,7 +187,8 @@ struct initiation {
     auto slot = asio::get_associated_cancellation_slot(handler);
     if (slot.is_connected() || limit.count() > 0) sig = std::make_shared<asio::cancellation_signal>();
     if (slot.is_connected()) slot.template emplace<cancellation_forwarder>(sig, strand);
-    op_completion<T, std::decay_t<Handler>, decltype(ex)> done(std::forward<Handler>(handler), std::move(ex), sig);
+    op_completion<T, std::decay_t<Handler>, decltype(ex)> done(std::forward<Handler>(handler), std::move(ex),
+                                                               sig);
     if (limit.count() > 0) {
       diagnostics* diag = find_diag(args...);
       asio::co_spawn(strand, under_deadline<T>(Body(state, std::forward<Args>(args)...), limit, sig, diag),

@@ -20,9 +20,9 @@ namespace smallest::atoms::detail {
 
 /// What the first attempts of a request found, for the decision about the next one.
 struct attempt_outcome {
-  error_code ec;               // the transport's error, or the HTTP status as an error
-  bool request_sent = false;   // the whole request reached the socket
-  bool idempotent = false;     // sending it twice does no harm
+  error_code ec;                 // the transport's error, or the HTTP status as an error
+  bool request_sent = false;     // the whole request reached the socket
+  bool idempotent = false;       // sending it twice does no harm
   bool full_scan_query = false;  // the query uses dateFrom, dateTo or sortBy=createdAt
 };
 
@@ -37,8 +37,8 @@ ATOMS_DECL std::chrono::milliseconds backoff(const retry_policy& p, unsigned nex
 /// `X-RateLimit-Reset` (epoch seconds, or seconds from now when small), or the error body's
 /// `retry_after` / `rateLimit.retryAfterSec`; the first present wins. `now` is the wall
 /// clock, for the dates.
-ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(const http::response& res,
-                                                                      std::chrono::system_clock::time_point now);
+ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(
+    const http::response& res, std::chrono::system_clock::time_point now);
 
 /// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form HTTP senders must use.
 ATOMS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept;

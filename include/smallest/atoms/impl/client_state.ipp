@@ -78,8 +78,10 @@ inline void validate(const retry_policy& p) {
   using ms = std::chrono::milliseconds;
   if (p.max_attempts == 0) throw std::invalid_argument("retry_policy::max_attempts must be at least 1");
   if (p.initial_backoff < ms{0} || p.max_backoff < ms{0} || p.deadline < ms{0})
-    throw std::invalid_argument("retry_policy: initial_backoff, max_backoff and deadline must not be negative");
-  if (!(p.jitter >= 0 && p.jitter <= 1)) throw std::invalid_argument("retry_policy::jitter must be within [0, 1]");
+    throw std::invalid_argument(
+        "retry_policy: initial_backoff, max_backoff and deadline must not be negative");
+  if (!(p.jitter >= 0 && p.jitter <= 1))
+    throw std::invalid_argument("retry_policy::jitter must be within [0, 1]");
 }
 
 ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options opts)
@@ -100,11 +102,13 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
   if (opts_.bulk_concurrency == 0 || opts_.max_download_size == 0)
     throw std::invalid_argument("client_options: bulk_concurrency and max_download_size must be positive");
   if (!(opts_.max_requests_per_second >= 0) || opts_.max_requests_per_second > 1e9)
-    throw std::invalid_argument("client_options::max_requests_per_second must be 0 (no limit) or a positive rate");
+    throw std::invalid_argument(
+        "client_options::max_requests_per_second must be 0 (no limit) or a positive rate");
   validate(opts_.retry);
   if (!opts_.api_key.empty()) authorization_ = "Bearer " + opts_.api_key;
   origins_ = std::make_shared<origin_cache>();
-  if (opts_.max_requests_per_second > 0) limiter_ = std::make_shared<rate_limiter>(opts_.max_requests_per_second);
+  if (opts_.max_requests_per_second > 0)
+    limiter_ = std::make_shared<rate_limiter>(opts_.max_requests_per_second);
 
   const http::pool_options po = pool_options_for(opts_);
   // Made even for an http:// API: a recording may still be served over https.
@@ -176,7 +180,8 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
     res = {};
     const auto started = std::chrono::steady_clock::now();
     const http::exchange_result x = co_await pool_->async_exchange(req, res, diag.attempts, idempotent);
-    const auto latency = std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
+    const auto latency =
+        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now() - started);
 
     attempt_outcome o{x.ec, x.request_sent, idempotent, false};
     unsigned status = 0;
@@ -194,7 +199,8 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
       if (why.empty()) {
         wait = backoff(policy, attempt + 1, jitter_draw());
         if (status != 0)
-          if (auto hint = server_retry_hint(res, std::chrono::system_clock::now())) wait = std::min(*hint, policy.max_backoff);
+          if (auto hint = server_retry_hint(res, std::chrono::system_clock::now()))
+            wait = std::min(*hint, policy.max_backoff);
       }
     }
     if (opts_.on_attempt) {
@@ -223,10 +229,11 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
   if (diag.http_status < 200 || diag.http_status >= 300) {
     read_error_body(body, opts_.api_key, diag);
     if (diag.http_status == 504 && is_full_scan_query(r.query))
-      diag.message += std::string(diag.message.empty() ? "" : " ") +
-                      "(dateFrom, dateTo and sortBy=createdAt force a full scan of the account's calls, which on a "
-                      "large account outlasts the gateway's timeout: prefer the default updatedAt order and filter "
-                      "by date on the client's side)";
+      diag.message +=
+          std::string(diag.message.empty() ? "" : " ") +
+          "(dateFrom, dateTo and sortBy=createdAt force a full scan of the account's calls, which on a "
+          "large account outlasts the gateway's timeout: prefer the default updatedAt order and filter "
+          "by date on the client's side)";
     co_return make_http_error(diag.http_status);
   }
 

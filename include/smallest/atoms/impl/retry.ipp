@@ -52,7 +52,8 @@ inline std::optional<std::int64_t> hint_seconds(std::string_view s) noexcept {
   return v;
 }
 
-inline std::chrono::milliseconds hint_until(std::chrono::system_clock::time_point t, std::chrono::system_clock::time_point now) {
+inline std::chrono::milliseconds hint_until(std::chrono::system_clock::time_point t,
+                                            std::chrono::system_clock::time_point now) {
   if (t <= now) return std::chrono::milliseconds{0};
   return std::chrono::duration_cast<std::chrono::milliseconds>(t - now);
 }
@@ -83,11 +84,12 @@ ATOMS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(
   return sys_days{ymd} + hours{hh} + minutes{mm} + seconds{ss};
 }
 
-ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(const http::response& res,
-                                                                      std::chrono::system_clock::time_point now) {
+ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(
+    const http::response& res, std::chrono::system_clock::time_point now) {
   using namespace std::chrono;
   if (auto it = res.find(boost::beast::http::field::retry_after); it != res.end()) {
-    if (auto secs = hint_seconds(it->value())) return milliseconds{std::min<std::int64_t>(*secs, 86'400) * 1000};
+    if (auto secs = hint_seconds(it->value()))
+      return milliseconds{std::min<std::int64_t>(*secs, 86'400) * 1000};
     if (auto date = parse_http_date(it->value())) return hint_until(*date, now);
   }
   if (auto it = res.find("x-ratelimit-reset"); it != res.end()) {
@@ -107,9 +109,12 @@ ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(const http
   auto seconds_of = [](const boost::json::value* x) -> std::optional<milliseconds> {
     if (!x) return std::nullopt;
     double s = -1;
-    if (x->is_int64()) s = static_cast<double>(x->get_int64());
-    else if (x->is_uint64()) s = static_cast<double>(x->get_uint64());
-    else if (x->is_double()) s = x->get_double();
+    if (x->is_int64())
+      s = static_cast<double>(x->get_int64());
+    else if (x->is_uint64())
+      s = static_cast<double>(x->get_uint64());
+    else if (x->is_double())
+      s = x->get_double();
     if (!(s >= 0)) return std::nullopt;  // also rejects NaN
     return milliseconds{static_cast<milliseconds::rep>(std::min(s, 86'400.0) * 1000)};
   };
@@ -138,8 +143,10 @@ ATOMS_DECL std::string redacted_target(std::string_view path, std::string_view q
     const std::string_view p = q.substr(0, amp);
     t += sep;
     sep = '&';
-    if (p.starts_with("search=")) t += "search=***";
-    else t += p;
+    if (p.starts_with("search="))
+      t += "search=***";
+    else
+      t += p;
     if (amp == std::string_view::npos) break;
     q.remove_prefix(amp + 1);
   }
