@@ -1499,4 +1499,14 @@ TEST_SUITE("emulator") {
     CHECK(e.requests_served() == 4);
   }
 
+  TEST_CASE("fault: unused_port() refuses connections") {
+    const std::uint16_t port = testing::emulator::unused_port();
+    CHECK(port != 0);
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    CHECK(ec == asio::error::connection_refused);
+  }
+
 }  // TEST_SUITE

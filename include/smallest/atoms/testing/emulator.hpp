@@ -113,7 +113,8 @@
 // origin fail as services, proxies and networks do: error statuses with Retry-After or the
 // document's 429 body, connections reset or closed mid-body, bodies that are not JSON, slow
 // or missing answers, connections retired after N requests, chunked bodies and refused TLS
-// handshakes; faults_injected() counts them. Faults come before the interceptor.
+// handshakes; faults_injected() counts them. Faults come before the interceptor. For a
+// refused connection, unused_port().
 //
 // Time: emulator_options::latency delays every answer of the API's origin on a timer (the
 // threads serve other connections meanwhile), so N requests on N connections overlap, and
@@ -270,6 +271,16 @@ class emulator {
   // retired by max_requests_per_connection, and TLS handshakes refused. Chunked answers are
   // valid HTTP and do not count.
   std::size_t faults_injected() const { return server_->state().current_faults()->injected(); }
+
+  // A port of 127.0.0.1 on which nothing listens, for "connection refused" tests: one the
+  // system lent as ephemeral and took back, so nothing of this process holds it (another
+  // process could still take it, however unlikely).
+  static std::uint16_t unused_port() {
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc, asio::ip::tcp::v4());
+    socket.bind({asio::ip::make_address_v4("127.0.0.1"), 0});
+    return socket.local_endpoint().port();
+  }
 
   // Consulted for every request that has no fault, after it is recorded and before it is
   // routed; nullopt routes it normally. Runs on an emulator thread (several at once with
