@@ -94,6 +94,15 @@ class raw_client {
     });
   }
 
+  // Into a parser, which keeps what arrived of a message that ends in an error.
+  error_code receive(http::response_parser<http::string_body>& parser,
+                     std::chrono::milliseconds timeout = 5s) {
+    return with_stream([&](auto& s) {
+      return run(
+          beast::get_lowest_layer(s), [&](auto h) { http::async_read(s, buffer_, parser, h); }, timeout);
+    });
+  }
+
   // GET (or POST with a body) with the key (if any), expecting an answer.
   response get(const std::string& target, std::optional<std::string> key = "test-key", bool keep_alive = true,
                std::optional<std::string> post_body = std::nullopt) {
@@ -144,6 +153,14 @@ class raw_client {
 };
 
 std::string conversation(const std::string& encoded_id) { return "/atoms/v1/conversation/" + encoded_id; }
+
+// A GET with the emulator's default key, for raw_client::send.
+http::request<http::string_body> authorized_get(const std::string& target) {
+  http::request<http::string_body> req{http::verb::get, target, 11};
+  req.set(http::field::host, "localhost");
+  req.set(http::field::authorization, "Bearer test-key");
+  return req;
+}
 
 template <class Pred>
 bool eventually(Pred pred, std::chrono::milliseconds limit = 3s) {
@@ -1199,6 +1216,297 @@ TEST_SUITE("emulator") {
     CHECK(slow.requests().at(0).target == "/atoms/v1/conversation?page=2");
     CHECK(slow.requests_served() == 0);
     CHECK(slow.max_concurrent_requests() == 1);
+  }
+
+  TEST_CASE("fault status: the first two requests get 429 with Retry-After, then the request is routed") {
+    using kind = testing::fault::kind;
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e({.tls = tls,
+                           .faults = {.faults = {{.what = kind::status,
+                                                  .first = 2,
+                                                  .status = 429,
+                                                  .retry_after = "2",
+                                                  .rate_limit_reset = "1767225600"}}}});
+      raw_client c(e);
+      for (int i = 0; i < 2; ++i) {
+        const response res = c.get(conversation(example_id));
+        check_error(res, 429, "Too many requests, please try again later.");
+        CHECK(res[http::field::retry_after] == "2");
+        CHECK(res["X-RateLimit-Reset"] == "1767225600");
+        CHECK(res.keep_alive());
+      }
+      const response routed = c.get(conversation(example_id));
+      CHECK(routed.result_int() == 200);
+      CHECK(routed.find(http::field::retry_after) == routed.end());
+      CHECK(e.faults_injected() == 2);
+      CHECK(e.requests_served() == 3);
+      CHECK(e.requests().size() == 3);
+      CHECK(e.connections_accepted() == 1);
+    }
+
+    // The OpenAPI document's 429 shape, its routeClass the first segment of the path; the
+    // fault answers before authentication and routing (a gateway's answer).
+    testing::emulator e({.tls = false});
+    e.set_faults({.faults = {{.first = 1, .status = 429, .body_retry_after_sec = 7}}});
+    raw_client c(e);
+    const response limited = c.get("/atoms/v1/conversation?limit=5", std::nullopt);
+    CHECK(limited.result_int() == 429);
+    check_headers(limited);
+    CHECK(limited.find(http::field::retry_after) == limited.end());
+    CHECK(e.logs_listed() == 0);  // not routed
+    CHECK(json::parse(limited.body()) == json::parse(R"({"message":"Rate limit exceeded",
+                          "rateLimit":{"routeClass":"conversation","limit":10,"retryAfterSec":7}})"));
+
+    // 503 by default, in the usual error shape.
+    e.set_faults({.faults = {{.every = 1}}});
+    check_error(c.get(conversation(example_id)), 503, "Service temporarily unavailable");
+    CHECK(e.faults_injected() == 1);
+  }
+
+  TEST_CASE("fault counting: every third request, scoped by path_prefix; first and every, in order") {
+    testing::emulator e(
+        {.tls = false, .faults = {.faults = {{.every = 3, .path_prefix = "/conversation/", .status = 500}}}});
+    raw_client c(e);
+    std::vector<unsigned> got;
+    for (int i = 0; i < 7; ++i) got.push_back(c.get(conversation(example_id)).result_int());
+    CHECK(got == std::vector<unsigned>{200, 200, 500, 200, 200, 500, 200});
+    // Neither "/conversation" nor a path outside the base starts with the prefix: not
+    // counted, so the next two matching requests are the 8th and the 9th.
+    CHECK(c.get("/atoms/v1/conversation").result_int() == 200);
+    CHECK(c.get("/elsewhere/conversation/x").result_int() == 404);
+    CHECK(c.get(conversation(example_id)).result_int() == 200);
+    check_error(c.get(conversation(example_id)), 500, "Internal server error");
+    CHECK(e.faults_injected() == 3);
+
+    // The prefix "" takes every request of the origin, outside the base path too.
+    e.set_faults({.faults = {{.first = 1, .status = 502}}});
+    check_error(c.get("/elsewhere"), 502, "Bad Gateway");
+
+    // A request reaches the second fault only when the first lets it pass: the first takes
+    // requests 1, 4 and 8 (first = 1, every = 4 of all), the second every other one of the
+    // rest (3 and 6).
+    e.set_faults({.faults = {{.first = 1, .every = 4, .status = 502}, {.every = 2, .status = 504}}});
+    got.clear();
+    for (int i = 0; i < 8; ++i) got.push_back(c.get(conversation(example_id)).result_int());
+    CHECK(got == std::vector<unsigned>{502, 200, 504, 502, 200, 504, 200, 502});
+    CHECK(e.faults_injected() == 5);
+  }
+
+  TEST_CASE("fault reset_mid_body: the header and half the body, then a reset") {
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e(
+          {.tls = tls, .faults = {.faults = {{.what = testing::fault::kind::reset_mid_body, .first = 1}}}});
+      raw_client c(e);
+      REQUIRE_FALSE(c.send(authorized_get(conversation(example_id))));
+      http::response_parser<http::string_body> cut;
+      const error_code ec = c.receive(cut);
+      CAPTURE(ec.message());
+      CHECK(ec == asio::error::connection_reset);
+      REQUIRE(cut.is_header_done());
+      CHECK(cut.get().result_int() == 200);
+      CHECK(e.faults_injected() == 1);
+      CHECK(e.requests_served() == 1);
+      CHECK(eventually([&] { return e.open_connections() == 0; }));
+
+      // The same request, answered whole on a new connection: what arrived was its first half.
+      raw_client again(e);
+      const std::string body = again.get(conversation(example_id)).body();
+      CHECK(cut.get()[http::field::content_length] == std::to_string(body.size()));
+      CHECK(cut.get().body() == body.substr(0, body.size() / 2));
+    }
+  }
+
+  TEST_CASE("fault short_body: a Content-Length larger than the body, then a clean close") {
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e(
+          {.tls = tls, .faults = {.faults = {{.what = testing::fault::kind::short_body, .first = 1}}}});
+      raw_client c(e);
+      REQUIRE_FALSE(c.send(authorized_get(conversation(example_id))));
+      http::response_parser<http::string_body> cut;
+      CHECK(c.receive(cut) == http::error::partial_message);  // end of stream inside the body
+      REQUIRE(cut.is_header_done());
+      const std::string& body = cut.get().body();
+      CHECK(cut.get()[http::field::content_length] == std::to_string(2 * body.size()));
+      CHECK(json::parse(body).at("data").at("callId") == example_id);  // all of it came
+      CHECK(eventually([&] { return e.open_connections() == 0; }));
+      CHECK(e.faults_injected() == 1);
+      CHECK(e.requests_served() == 1);
+    }
+  }
+
+  TEST_CASE("fault malformed_json: 200, application/json, a body that is not JSON; the connection stays") {
+    testing::emulator e(
+        {.tls = false, .faults = {.faults = {{.what = testing::fault::kind::malformed_json, .first = 1}}}});
+    raw_client c(e);
+    const response bad = c.get(conversation("CALL-unknown"));  // routed 404, answered 200
+    CHECK(bad.result_int() == 200);
+    check_headers(bad);
+    CHECK(bad.keep_alive());
+    error_code ec;
+    json::parse(bad.body(), ec);
+    CHECK(ec);
+    const response good = c.get(conversation("CALL-unknown"));
+    check_error(good, 404, "Conversation log not found");
+    CHECK(bad.body() == good.body().substr(0, good.body().size() / 2));
+    CHECK(e.connections_accepted() == 1);
+    CHECK(e.faults_injected() == 1);
+  }
+
+  TEST_CASE("fault slow: the answer comes after its delay, and the server thread serves others meanwhile") {
+    testing::emulator e(
+        {.tls = false,
+         .faults = {.faults = {{.what = testing::fault::kind::slow, .first = 1, .delay = 300ms}}}});
+    raw_client slow(e), quick(e);
+    const auto start = std::chrono::steady_clock::now();
+    REQUIRE_FALSE(slow.send(authorized_get(conversation(example_id))));
+    CHECK(eventually([&] { return e.requests().size() == 1; }));
+    CHECK(quick.get(conversation(example_id)).result_int() == 200);  // one thread, not held
+    CHECK(std::chrono::steady_clock::now() - start < 300ms);
+    response res;
+    REQUIRE_FALSE(slow.receive(res));
+    CHECK(std::chrono::steady_clock::now() - start >= 300ms);
+    CHECK(res.result_int() == 200);
+    CHECK(res.body() == quick.get(conversation(example_id)).body());
+    CHECK(e.faults_injected() == 1);
+    CHECK(e.requests_served() == 3);
+  }
+
+  TEST_CASE("fault stall and close: no answer, recorded but not served") {
+    using kind = testing::fault::kind;
+    testing::emulator e({.tls = false});
+    e.set_faults({.faults = {{.what = kind::close, .first = 1, .path_prefix = "/conversation/"},
+                             {.what = kind::stall, .first = 1}}});
+    raw_client closed(e);
+    REQUIRE_FALSE(closed.send(authorized_get(conversation(example_id))));
+    response res;
+    CHECK(closed.receive(res) == http::error::end_of_stream);
+
+    raw_client stalled(e);
+    REQUIRE_FALSE(stalled.send(authorized_get("/atoms/v1/conversation")));
+    CHECK(stalled.receive(res, 200ms) == beast::error::timeout);   // the client gives up...
+    CHECK(eventually([&] { return e.open_connections() == 0; }));  // ...and the server sees it
+    CHECK(e.faults_injected() == 2);
+    CHECK(e.requests().size() == 2);
+    CHECK(e.requests_served() == 0);
+  }
+
+  TEST_CASE("fault max_requests_per_connection: the second answer says close, then end of stream") {
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e({.tls = tls, .faults = {.max_requests_per_connection = 2}});
+      for (int connection = 1; connection <= 2; ++connection) {
+        raw_client c(e);
+        CHECK(c.get(conversation(example_id)).keep_alive());
+        const response last = c.get(conversation(example_id));
+        CHECK(last.result_int() == 200);
+        CHECK_FALSE(last.keep_alive());
+        CHECK(last[http::field::connection] == "close");
+        response none;
+        CHECK(c.receive(none) == http::error::end_of_stream);
+      }
+      CHECK(e.connections_accepted() == 2);
+      CHECK(e.requests_served() == 4);
+      CHECK(e.faults_injected() == 2);
+      CHECK(eventually([&] { return e.open_connections() == 0; }));
+    }
+  }
+
+  TEST_CASE("fault chunked: Transfer-Encoding chunked, three chunks, the same body, keep-alive kept") {
+    for (const bool tls : {false, true}) {
+      CAPTURE(tls);
+      testing::emulator e({.tls = tls});
+      raw_client c(e);
+      const response plain = c.get(conversation(example_id));
+      const response missing = c.get(conversation("CALL-unknown"));
+      e.set_faults({.chunked = true});
+      for (const response* expected : {&plain, &missing}) {
+        const bool found = expected == &plain;
+        REQUIRE_FALSE(c.send(authorized_get(conversation(found ? example_id : "CALL-unknown"))));
+        http::response_parser<http::string_body> parser;
+        int chunks = 0;
+        auto on_chunk = [&chunks](std::uint64_t size, beast::string_view, error_code&) {
+          if (size > 0) ++chunks;
+        };
+        parser.on_chunk_header(on_chunk);
+        REQUIRE_FALSE(c.receive(parser));
+        const auto& res = parser.get();
+        CHECK(res.chunked());
+        CHECK(res[http::field::transfer_encoding] == "chunked");
+        CHECK(res.find(http::field::content_length) == res.end());
+        CHECK(res.result_int() == expected->result_int());
+        CHECK(res.body() == expected->body());
+        CHECK(chunks == 3);
+        CHECK(res.keep_alive());
+      }
+      CHECK(e.connections_accepted() == 1);
+      CHECK(e.faults_injected() == 0);  // valid HTTP, not a fault
+    }
+  }
+
+  TEST_CASE("fault tls_handshake_failure: the handshake fails with an alert until set_faults({})") {
+    testing::emulator e({.faults = {.tls_handshake_failure = true}});
+    raw_client refused;
+    const error_code ec = refused.connect(e);
+    CAPTURE(ec.message());
+    CHECK(ec.category() == asio::error::get_ssl_category());
+    CHECK(ec.message().find("handshake failure") != std::string::npos);
+    CHECK(e.connections_accepted() == 1);  // TCP itself is accepted
+    CHECK(e.faults_injected() == 1);
+    CHECK(e.requests().empty());
+
+    e.set_faults({});
+    raw_client c(e);
+    CHECK(c.get(conversation(example_id)).result_int() == 200);
+
+    // Without TLS there is no handshake to refuse.
+    testing::emulator plain({.tls = false, .faults = {.tls_handshake_failure = true}});
+    raw_client p(plain);
+    CHECK(p.get(conversation(example_id)).result_int() == 200);
+    CHECK(plain.faults_injected() == 0);
+  }
+
+  TEST_CASE(
+      "fault plans: set at run time with fresh counters, before the interceptor; invalid ones refused") {
+    testing::emulator e({.tls = false});
+    std::atomic<int> intercepted{0};
+    e.set_interceptor([&](const testing::recorded_request&) -> std::optional<testing::reply> {
+      ++intercepted;
+      return std::nullopt;
+    });
+    raw_client c(e);
+    const testing::fault_plan once{.faults = {{.first = 1}}};
+    e.set_faults(once);
+    CHECK(c.get(conversation(example_id)).result_int() == 503);
+    CHECK(intercepted == 0);  // a faulted request never reaches the interceptor
+    CHECK(c.get(conversation(example_id)).result_int() == 200);
+    CHECK(intercepted == 1);
+    CHECK(e.faults_injected() == 1);
+    e.set_faults(once);  // counters start again
+    CHECK(e.faults_injected() == 0);
+    CHECK(c.get(conversation(example_id)).result_int() == 503);
+
+    const testing::fault_plan never{.faults = {{}}};
+    const testing::fault_plan not_an_error{.faults = {{.every = 1, .status = 200}}};
+    CHECK_THROWS_AS(e.set_faults(never), std::invalid_argument);
+    CHECK_THROWS_AS(e.set_faults(not_an_error), std::invalid_argument);
+    CHECK_THROWS_AS(testing::emulator({.faults = never}), std::invalid_argument);
+    CHECK(e.faults_injected() == 1);  // the plan in force stays
+    CHECK(c.get(conversation(example_id)).result_int() == 200);
+    CHECK(e.requests().size() == 4);
+    CHECK(e.requests_served() == 4);
+  }
+
+  TEST_CASE("fault: unused_port() refuses connections") {
+    const std::uint16_t port = testing::emulator::unused_port();
+    CHECK(port != 0);
+    asio::io_context ioc;
+    tcp::socket socket(ioc);
+    error_code ec;
+    socket.connect({asio::ip::make_address("127.0.0.1"), port}, ec);
+    CHECK(ec == asio::error::connection_refused);
   }
 
 }  // TEST_SUITE

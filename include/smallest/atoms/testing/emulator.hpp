@@ -109,6 +109,13 @@
 // Express does. Every response has Content-Type "application/json; charset=utf-8", a
 // unique x-request-id and a Content-Length; keep-alive follows HTTP/1.1 and "Connection".
 //
+// Faults: emulator_options::faults (or set_faults() on a running emulator) makes the API's
+// origin fail as services, proxies and networks do: error statuses with Retry-After or the
+// document's 429 body, connections reset or closed mid-body, bodies that are not JSON, slow
+// or missing answers, connections retired after N requests, chunked bodies and refused TLS
+// handshakes; faults_injected() counts them. Faults come before the interceptor. For a
+// refused connection, unused_port().
+//
 // Time: emulator_options::latency delays every answer of the API's origin on a timer (the
 // threads serve other connections meanwhile), so N requests on N connections overlap, and
 // max_concurrent_requests() tells how many were being handled at once; requests() records
@@ -134,7 +141,7 @@ class emulator {
  public:
   // Binds 127.0.0.1:0 and starts serving on its own io_context and threads: it never runs
   // anything on the caller's executors. Throws if the port or the certificate cannot be
-  // made.
+  // made, and std::invalid_argument for an invalid emulator_options::faults.
   explicit emulator(emulator_options options = {})
       : server_(std::make_unique<detail::server>(std::move(options))) {}
 
@@ -234,8 +241,8 @@ class emulator {
 
   // The highest number of API requests being handled at once since the emulator started or
   // reset_max_concurrent_requests(). A request counts from when it is read (recorded) until
-  // its answer is ready to be written, its latency wait included (or until the interceptor
-  // stalls or closes it); the recording origin's requests do not count.
+  // its answer is ready to be written, its latency wait included (or until a fault or the
+  // interceptor stalls or closes it); the recording origin's requests do not count.
   std::size_t max_concurrent_requests() const noexcept {
     return server_->state().max_requests_in_flight.load();
   }
@@ -252,9 +259,32 @@ class emulator {
   // stalled one is left alone. Called from an interceptor, it returns without waiting.
   void close_idle_connections() { server_->close_idle_connections(); }
 
-  // Consulted for every request, after it is recorded and before it is routed; nullopt
-  // routes it normally. Runs on an emulator thread (several at once with threads > 1);
-  // an interceptor that throws answers 500. Pass {} to remove it.
+  // Replaces the fault plan (emulator_options::faults; see fault_plan): requests read from
+  // now on follow the new one, and its counters (first, every, faults_injected()) start at
+  // 0. A request already read keeps the plan it was read under. Thread-safe; throws
+  // std::invalid_argument for an invalid plan, leaving the old one in force. set_faults({})
+  // removes every fault.
+  void set_faults(fault_plan plan) { server_->state().set_faults(std::move(plan)); }
+
+  // Faults applied since the plan was set: requests that got a fault of fault_plan::faults
+  // (counted when decided, so a test that has seen the effect sees the count), connections
+  // retired by max_requests_per_connection, and TLS handshakes refused. Chunked answers are
+  // valid HTTP and do not count.
+  std::size_t faults_injected() const { return server_->state().current_faults()->injected(); }
+
+  // A port of 127.0.0.1 on which nothing listens, for "connection refused" tests: one the
+  // system lent as ephemeral and took back, so nothing of this process holds it (another
+  // process could still take it, however unlikely).
+  static std::uint16_t unused_port() {
+    asio::io_context ioc;
+    asio::ip::tcp::socket socket(ioc, asio::ip::tcp::v4());
+    socket.bind({asio::ip::make_address_v4("127.0.0.1"), 0});
+    return socket.local_endpoint().port();
+  }
+
+  // Consulted for every request that has no fault, after it is recorded and before it is
+  // routed; nullopt routes it normally. Runs on an emulator thread (several at once with
+  // threads > 1); an interceptor that throws answers 500. Pass {} to remove it.
   void set_interceptor(std::function<std::optional<reply>(const recorded_request&)> f) {
     server_->state().set_interceptor(std::move(f));
   }

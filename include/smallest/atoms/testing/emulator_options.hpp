@@ -2,8 +2,9 @@
 #ifndef SMALLEST_ATOMS_TESTING_EMULATOR_OPTIONS_HPP
 #define SMALLEST_ATOMS_TESTING_EMULATOR_OPTIONS_HPP
 
-// The vocabulary of the emulator (see emulator.hpp): how to start it, what it records of
-// each request, and what an interceptor can make it do instead of answering normally.
+// The vocabulary of the emulator (see emulator.hpp): how to start it, which faults it
+// shows, what it records of each request, and what an interceptor can make it do instead of
+// answering normally.
 
 #include <chrono>
 #include <cstddef>
@@ -27,6 +28,82 @@ enum class pagination_lie {
   // halves down to 0, across all the emulator's list answers), totalPages follows it, and
   // "hasMore" is always true; the logs are those of the page asked.
   total_shrinks
+};
+
+// One kind of failure the API's origin can be made to show, as a flaky service, a proxy or
+// a network do (see fault_plan). Only requests of the API's origin get faults; the
+// recordings' origin is another server and never does.
+struct fault {
+  enum class kind {
+    // Answers `status` in the service's error shape, without routing the request (a
+    // gateway or rate limiter in front of the service turned it away): 429 with
+    // body_retry_after_sec >= 0 is the OpenAPI document's 429 {"message":"Rate limit
+    // exceeded","rateLimit":{"routeClass":<first path segment under /atoms/v1>,"limit":10,
+    // "retryAfterSec":N}}; any other is {"status":false,"errors":[<message>]}.
+    status,
+    // Routes the request (its effect happens), writes the answer's header and the first half
+    // of its body, then resets the connection (SO_LINGER 0: an RST, no close_notify), as a
+    // crashing process does. Bytes still in the server's send buffer are lost with it, so a
+    // large body arrives cut earlier than half.
+    reset_mid_body,
+    // Routes the request and writes its whole answer under a Content-Length twice the
+    // body's, then closes the connection cleanly (close_notify and FIN): the reader gets
+    // end of stream before the body is complete, though what it got parses as JSON.
+    short_body,
+    // Routes the request and answers 200, application/json, with the first half of the
+    // routed body: a complete HTTP message whose body is not JSON.
+    malformed_json,
+    // Waits `delay` on a timer (the server's threads serve others meanwhile), then answers
+    // as if there were no fault (interceptor and routes).
+    slow,
+    // Never answers: keeps the socket open until the client goes or the emulator stops.
+    stall,
+    // Closes the connection (FIN, no close_notify) without answering, after reading the
+    // request, which is not routed.
+    close
+  };
+  kind what = kind::status;
+  // Which matching requests get it: the first `first` ones, and every `every`-th one
+  // (1 = all); 0 leaves either out, and a fault with neither is refused. Counted per fault,
+  // across connections and threads, from when the plan was set.
+  std::size_t first = 0;
+  std::size_t every = 0;
+  // A request matches when its path under /atoms/v1 (raw, without the query) starts with
+  // this, e.g. "/conversation/"; "" matches every request of the origin, even outside the
+  // base path.
+  std::string path_prefix{};
+  // kind::status: the status (400 to 599), and headers sent as given when not empty:
+  // Retry-After ("2", or an HTTP date) and X-RateLimit-Reset (epoch seconds).
+  unsigned status = 503;
+  std::string retry_after{};
+  std::string rate_limit_reset{};
+  // kind::status with 429: >= 0 sends the document's 429 body with this retryAfterSec.
+  int body_retry_after_sec = -1;
+  // kind::slow.
+  std::chrono::milliseconds delay{0};
+};
+
+// The faults of the API's origin (emulator_options::faults, emulator::set_faults).
+//
+// A fault is decided when a request has been read and recorded, and applied after the
+// latency wait; a request that gets one never reaches the interceptor (faults come first,
+// as a proxy in front of the service would). A request a fault answers (status,
+// reset_mid_body, short_body, malformed_json, slow) counts in requests_served(); a stalled
+// or closed one does not, as with an interceptor.
+struct fault_plan {
+  // Checked in order; the first that applies to a request wins. A request counts towards a
+  // fault when it reaches it: its path matches and no fault before took it.
+  std::vector<fault> faults{};
+  // > 0: the answer to the N-th request of a connection (and to any later one) says
+  // "Connection: close", and the server then closes it, as nginx's keepalive_requests does.
+  std::size_t max_requests_per_connection = 0;
+  // Every complete answer to an HTTP/1.1 request the origin could read uses
+  // Transfer-Encoding: chunked, its body in three chunks (an answer whose Content-Length an
+  // interceptor sets keeps it). Valid HTTP: not counted as a fault.
+  bool chunked = false;
+  // With TLS, every handshake fails: the server reads the ClientHello and answers a fatal
+  // handshake_failure alert, then closes. The TCP connection itself is accepted.
+  bool tls_handshake_failure = false;
 };
 
 struct emulator_options {
@@ -90,6 +167,11 @@ struct emulator_options {
   // interceptor) waits this long first, on a timer: the emulator's threads are free
   // meanwhile, so concurrent requests overlap (see emulator::max_concurrent_requests()).
   std::chrono::milliseconds latency{0};
+
+  // Faults from the start; emulator::set_faults replaces them. None by default. An invalid
+  // plan (a fault with neither `first` nor `every`, a status outside 400..599) throws
+  // std::invalid_argument.
+  fault_plan faults{};
 };
 
 // What an interceptor can make the server do instead of routing a request.

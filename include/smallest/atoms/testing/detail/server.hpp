@@ -5,13 +5,14 @@
 // The emulator's HTTP/1.1 server: an acceptor and one coroutine session per connection,
 // each on a strand of the emulator's own io_context, run by the emulator's own threads.
 //
-// Shared state (data set, recorded requests, interceptor, session registry) is behind
+// Shared state (data set, recorded requests, interceptor, faults, session registry) is behind
 // mutexes or atomics; everything a session owns is touched only on its strand, and the
 // public members reach a session only by posting to that strand.
 
 #include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/testing/certificate.hpp>
 #include <smallest/atoms/testing/detail/dataset.hpp>
+#include <smallest/atoms/testing/detail/faults.hpp>
 #include <smallest/atoms/testing/detail/recordings.hpp>
 #include <smallest/atoms/testing/detail/router.hpp>
 #include <smallest/atoms/testing/detail/routes_v1.hpp>
@@ -25,13 +26,16 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/read.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/string.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/chunk_encode.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/error.hpp>
 #include <boost/beast/http/read.hpp>
@@ -53,6 +57,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <tuple>
 #include <type_traits>
 #include <unordered_map>
 #include <utility>
@@ -78,7 +83,8 @@ inline constexpr std::size_t max_recorded_requests = 10'000;
 
 // Everything the sessions share with the emulator's public members.
 struct server_state {
-  explicit server_state(emulator_options o) : options(std::move(o)), routes("/atoms/v1") {
+  explicit server_state(emulator_options o)
+      : options(std::move(o)), routes("/atoms/v1"), faults(std::make_shared<fault_state>(options.faults)) {
     add_v1_routes(routes, options);
     seed_calls(data.calls, options.calls, options.seed);
     for (auto& agent : make_agents()) data.agents.put(std::move(agent));
@@ -134,6 +140,25 @@ struct server_state {
     return interceptor;
   }
 
+  // Takes effect for the requests read from now on, with counters at 0.
+  void set_faults(fault_plan plan) {
+    auto next = std::make_shared<fault_state>(std::move(plan));  // may throw: outside the lock
+    std::lock_guard lock(mutex);
+    faults = std::move(next);
+  }
+
+  std::shared_ptr<fault_state> current_faults() const {
+    std::lock_guard lock(mutex);
+    return faults;
+  }
+
+  // The path of a request target under the base path; nullopt outside it.
+  std::optional<std::string_view> path_under_base(std::string_view target) const {
+    const std::string_view path = target.substr(0, target.find('?'));
+    if (!routes.owns(path)) return std::nullopt;
+    return path.substr(routes.base_path().size());
+  }
+
   // Unique within the process run; shaped like the service's (a UUID).
   std::string next_request_id() {
     rng r(request_id_seed + request_counter.fetch_add(1, std::memory_order_relaxed));
@@ -174,6 +199,7 @@ struct server_state {
   mutable std::mutex mutex;
   std::deque<recorded_request> requests;
   interceptor_fn interceptor;
+  std::shared_ptr<fault_state> faults;
   std::uint64_t request_id_seed = 0;
   std::atomic<std::uint64_t> request_counter{0};
 };
@@ -214,7 +240,7 @@ class session final : public session_base, public std::enable_shared_from_this<s
   using use_tuple_t = asio::as_tuple_t<asio::use_awaitable_t<>>;
   static constexpr use_tuple_t use_tuple{};
 
-  enum class next { keep_alive, close_gracefully, abort };
+  enum class next { keep_alive, close_gracefully, abort, reset };
 
  public:
   template <class... Args>
@@ -291,6 +317,14 @@ class session final : public session_base, public std::enable_shared_from_this<s
     socket().close(ec);
   }
 
+  // As a process killed mid-answer: SO_LINGER 0 makes the close an RST, and bytes not yet
+  // sent are dropped.
+  void reset() {
+    error_code ec;
+    socket().set_option(asio::socket_base::linger(true, 0), ec);
+    socket().close(ec);
+  }
+
   void finish() {
     phase_ = phase::finished;
     idle_timer_.cancel();
@@ -325,6 +359,11 @@ class session final : public session_base, public std::enable_shared_from_this<s
   asio::awaitable<void> serve() {
     if constexpr (is_tls) {
       beast::get_lowest_layer(stream_).expires_after(handshake_timeout);
+      if (const auto faults = state_.current_faults(); faults->plan().tls_handshake_failure) {
+        faults->count_injected();
+        co_await refuse_handshake();
+        co_return;
+      }
       auto [ec] = co_await stream_.async_handshake(asio::ssl::stream_base::server, use_tuple);
       if (ec) co_return;
     }
@@ -366,8 +405,24 @@ class session final : public session_base, public std::enable_shared_from_this<s
         case next::keep_alive: break;
         case next::close_gracefully: close_gracefully(); co_return;
         case next::abort: abort(); co_return;
+        case next::reset: reset(); co_return;
       }
     }
+  }
+
+  // fault_plan::tls_handshake_failure, as a server that shares no cipher with the client:
+  // reads the ClientHello record whole (a close with unread bytes would be an RST, which
+  // could destroy the alert before the client reads it), answers a fatal handshake_failure
+  // alert, and closes.
+  asio::awaitable<void> refuse_handshake() {
+    auto& tcp = beast::get_lowest_layer(stream_);
+    unsigned char header[5];
+    if (auto [ec, n] = co_await asio::async_read(tcp, asio::buffer(header), use_tuple); ec) co_return;
+    std::vector<unsigned char> hello(std::size_t{header[3]} << 8 | header[4]);
+    if (auto [ec, n] = co_await asio::async_read(tcp, asio::buffer(hello), use_tuple); ec) co_return;
+    static constexpr unsigned char alert[] = {0x15, 0x03, 0x03, 0x00, 0x02, 0x02, 0x28};
+    (void)co_await asio::async_write(tcp, asio::buffer(alert), use_tuple);
+    abort();
   }
 
   // An answer to a request that could not be read; the connection closes after it.
@@ -392,49 +447,90 @@ class session final : public session_base, public std::enable_shared_from_this<s
       rec.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     rec.body = req.body();
     state_.record(rec);
+    ++requests_read_;
 
-    // emulator_options::latency: the session waits, its thread serves others meanwhile.
-    if (const auto latency = state_.options.latency; latency > std::chrono::milliseconds::zero()) {
-      latency_timer_.expires_after(latency);
+    // Decided as the request is read, under the plan in force then; a slow fault is only a
+    // longer wait.
+    const std::shared_ptr<fault_state> faults = state_.current_faults();
+    const std::optional<std::string_view> path = state_.path_under_base(req.target());
+    const fault* f = faults->pick(path);
+    auto wait = state_.options.latency;
+    if (f != nullptr && f->what == fault::kind::slow) {
+      wait += f->delay;
+      f = nullptr;
+    }
+
+    // emulator_options::latency (and a slow fault's delay): the session waits, its thread
+    // serves others meanwhile.
+    if (wait > std::chrono::milliseconds::zero()) {
+      latency_timer_.expires_after(wait);
       (void)co_await latency_timer_.async_wait(use_tuple);
       if (stopped_) co_return next::abort;
     }
 
+    // A fault comes first: a request that gets one never reaches the interceptor.
     std::optional<reply> intercepted;
-    if (auto interceptor = state_.current_interceptor()) {
-      try {
-        intercepted = interceptor(rec);
-      } catch (...) {
-        intercepted.emplace();
-        intercepted->status = 500;
-        intercepted->body = error_answer(500, "Internal server error").body;
+    if (f == nullptr) {
+      if (auto interceptor = state_.current_interceptor()) {
+        try {
+          intercepted = interceptor(rec);
+        } catch (...) {
+          intercepted.emplace();
+          intercepted->status = 500;
+          intercepted->body = error_answer(500, "Internal server error").body;
+        }
       }
     }
+    const bool stall_it = (f != nullptr && f->what == fault::kind::stall) ||
+                          (intercepted && intercepted->act == reply::action::stall);
+    const bool close_it = (f != nullptr && f->what == fault::kind::close) ||
+                          (intercepted && intercepted->act == reply::action::close);
+    if (stall_it) {
+      in_flight.release();
+      co_await stall();
+      co_return next::abort;
+    }
+    if (close_it) co_return next::abort;
 
     http::response<http::string_body> res{http::status::ok, req.version()};
     res.set("x-request-id", state_.next_request_id());
     res.keep_alive(req.keep_alive());
-    if (intercepted) {
-      switch (intercepted->act) {
-        case reply::action::stall:
-          in_flight.release();
-          co_await stall();
-          co_return next::abort;
-        case reply::action::close: co_return next::abort;
-        case reply::action::respond: break;
-      }
+    bool own_length = false;  // the interceptor's Content-Length, kept even when chunking
+    if (f != nullptr && f->what == fault::kind::status) {
+      res.result(f->status);
+      res.set(http::field::content_type, "application/json; charset=utf-8");
+      res.body() = fault_status_body(*f, path);
+      if (!f->retry_after.empty()) res.set(http::field::retry_after, f->retry_after);
+      if (!f->rate_limit_reset.empty()) res.set("X-RateLimit-Reset", f->rate_limit_reset);
+      res.prepare_payload();
+    } else if (intercepted) {
       res.result(intercepted->status);
       res.set(http::field::content_type, intercepted->content_type);
       res.body() = std::move(intercepted->body);
       res.prepare_payload();
-      for (const auto& [name, value] : intercepted->headers) res.set(name, value);
+      for (const auto& [name, value] : intercepted->headers) {
+        res.set(name, value);
+        own_length = own_length || beast::iequals(name, "Content-Length");
+      }
     } else {
+      // Also the routed answer that reset_mid_body, short_body and malformed_json cut.
       http_answer a =
           state_.answer(req.method_string(), req.target(), req[http::field::authorization], req.body());
       res.result(a.status);
       res.set(http::field::content_type, "application/json; charset=utf-8");
       res.body() = std::move(a.body);
+      if (f != nullptr && f->what == fault::kind::malformed_json) {
+        res.result(http::status::ok);
+        res.body().resize(res.body().size() / 2);
+      }
       res.prepare_payload();
+    }
+    const bool cut =
+        f != nullptr && (f->what == fault::kind::reset_mid_body || f->what == fault::kind::short_body);
+    if (const std::size_t max = faults->plan().max_requests_per_connection;
+        !cut && max > 0 && requests_read_ >= max && res.keep_alive()) {
+      res.keep_alive(false);
+      faults->count_injected();
     }
     if (res.keep_alive() && state_.options.idle_timeout > std::chrono::milliseconds::zero() &&
         res.find(http::field::keep_alive) == res.end()) {
@@ -447,9 +543,55 @@ class session final : public session_base, public std::enable_shared_from_this<s
     in_flight.release();
     state_.requests_served.fetch_add(1);
     beast::get_lowest_layer(stream_).expires_after(write_timeout);
-    auto [ec, n] = co_await http::async_write(stream_, res, use_tuple);
+    if (f != nullptr && f->what == fault::kind::reset_mid_body) {
+      // Nagle's algorithm would hold the body back behind the unacknowledged header, and the
+      // reset would drop it unsent.
+      error_code ignored;
+      socket().set_option(tcp::no_delay(true), ignored);
+      co_await write_cut(res, res.body().size() / 2);
+      co_return next::reset;
+    }
+    if (f != nullptr && f->what == fault::kind::short_body) {
+      const std::size_t sent = res.body().size();
+      res.content_length(2 * sent);
+      co_await write_cut(res, sent);
+      co_return next::close_gracefully;
+    }
+    error_code ec;
+    if (faults->plan().chunked && req.version() == 11 && !own_length)
+      ec = co_await write_chunked(res);
+    else
+      std::tie(ec, std::ignore) = co_await http::async_write(stream_, res, use_tuple);
     if (ec) co_return next::abort;
     co_return res.keep_alive() ? next::keep_alive : next::close_gracefully;
+  }
+
+  // The header of `res`, then the first `n` bytes of its body whatever its Content-Length
+  // says; the connection is to end after it, so a failure needs no report.
+  asio::awaitable<void> write_cut(const http::response<http::string_body>& res, std::size_t n) {
+    http::response<http::empty_body> head{res.base()};
+    http::response_serializer<http::empty_body> sr{head};
+    if (auto [ec, w] = co_await http::async_write_header(stream_, sr, use_tuple); ec) co_return;
+    (void)co_await asio::async_write(stream_, asio::buffer(res.body().data(), n), use_tuple);
+  }
+
+  // fault_plan::chunked: the header without Content-Length, then the body in three chunks,
+  // so that a reader meets chunk boundaries inside JSON tokens.
+  asio::awaitable<error_code> write_chunked(const http::response<http::string_body>& res) {
+    http::response<http::empty_body> head{res.base()};
+    head.erase(http::field::content_length);
+    head.chunked(true);
+    http::response_serializer<http::empty_body> sr{head};
+    if (auto [ec, w] = co_await http::async_write_header(stream_, sr, use_tuple); ec) co_return ec;
+    const std::string& body = res.body();
+    const std::size_t piece = (body.size() + 2) / 3;
+    for (std::size_t at = 0; at < body.size(); at += piece) {
+      const auto chunk = http::make_chunk(asio::buffer(body.data() + at, std::min(piece, body.size() - at)));
+      if (auto [ec, w] = co_await asio::async_write(stream_, chunk, use_tuple); ec) co_return ec;
+    }
+    const auto last = http::make_chunk_last();
+    auto [ec, w] = co_await asio::async_write(stream_, last, use_tuple);
+    co_return ec;
   }
 
   // Reads and discards until the client goes or the emulator stops.
@@ -470,9 +612,10 @@ class session final : public session_base, public std::enable_shared_from_this<s
   asio::steady_timer idle_timer_;
   asio::steady_timer latency_timer_;
   enum class phase { busy, reading, stalled, finished };
-  phase phase_ = phase::busy;  // reading = waiting for the next request
-  bool closing_ = false;       // close when next waiting for a request
-  bool stopped_ = false;       // the emulator is stopping
+  phase phase_ = phase::busy;      // reading = waiting for the next request
+  bool closing_ = false;           // close when next waiting for a request
+  bool stopped_ = false;           // the emulator is stopping
+  std::size_t requests_read_ = 0;  // on this connection (fault_plan::max_requests_per_connection)
   std::vector<std::shared_ptr<std::promise<void>>> waiters_;
 };
 
