@@ -245,6 +245,7 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
     diag.message = "response body is not valid JSON at byte " + std::to_string(n) + " of " +
                    std::to_string(body.size()) + ": " + jec.message();
     diag.body_excerpt = body_excerpt(body, opts_.api_key);
+    diag.retry_note = "a 2xx answer whose body is not JSON is not transient";
     co_return errc::decode_error;
   }
   boost::json::value doc = p.release();
