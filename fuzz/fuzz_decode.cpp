@@ -1,0 +1,401 @@
+// Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
+//
+// libFuzzer target: every response the client decodes, from arbitrary bytes.
+//
+// The first byte picks what the rest is (a letter for the seeds, any other byte picks by its
+// value modulo the number of kinds), the rest is a response body:
+//
+//   D  GET  /conversation/{id}                  envelope, then call_details
+//   L  GET  /conversation                       envelope, then call_page
+//   S  POST /conversation/search                envelope, then search_result
+//   P  GET  /agent/{id}/post-call-analytics     envelope, then post_call_config
+//   A  GET  /agent/{id}                         envelope, then _resolvedConfig.postCallAnalyticsConfig
+//   R  GET  /conversation/{id}/recording/download-url   envelope, presignedUrl, parse_resource_url
+//   E  an error body (any status):              read_error_body
+//   C  a call_log, M a metric_config, K a disposition_metric, V a metric_value: JSON, no envelope
+//   T  a time stamp as text:                    parse_iso8601 and format_iso8601
+//
+// Expected outcomes are a value, or an error code with diagnostics (errc::decode_error,
+// errc::unexpected_response, an HTTP status): a json_decode_error never escapes decode_data,
+// and any other exception, a crash, undefined behaviour or a leak is a bug. Invariants checked
+// beyond that: the API key never appears in diagnostics made from an error body; a decode
+// error's message names a JSON path under `$.data`; a post-call configuration that validates
+// is read back the same after it is written; a time stamp formats and parses back to itself.
+
+#include "fuzz_support.hpp"
+
+#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/error.hpp>
+#include <smallest/atoms/http/url.hpp>
+#include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/detail/json_decode.hpp>
+#include <smallest/atoms/models/metric_value.hpp>
+#include <smallest/atoms/models/post_call_config.hpp>
+#include <smallest/atoms/models/time.hpp>
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/stream_parser.hpp>
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <variant>
+
+namespace {
+
+namespace atoms = smallest::atoms;
+namespace json = boost::json;
+using atoms::diagnostics;
+using atoms::errc;
+using atoms::error_code;
+
+// The API key of the client under test; the dictionary holds it too, so that the fuzzer
+// writes it into bodies.
+constexpr std::string_view secret = "sk-fuzz-SECRET-4f1c9a";
+
+void check_no_secret(error_code const& ec, diagnostics const& diag) {
+  for (std::string_view s : {std::string_view(diag.message), std::string_view(diag.error_type),
+                             std::string_view(diag.body_excerpt)})
+    FUZZ_CHECK(s.find(secret) == std::string_view::npos,
+               "the API key is in the diagnostics: " + atoms_fuzz::printable(s));
+  FUZZ_CHECK(atoms::describe(ec, diag).find(secret) == std::string::npos, "the API key is in describe()");
+  std::ostringstream os;
+  os << diag;
+  FUZZ_CHECK(os.str().find(secret) == std::string::npos, "the API key is in operator<<(diagnostics)");
+}
+
+// client_state::call (impl/client_state.ipp), from the 2xx status check on: the body parsed
+// with a stream_parser, an object required, `"status": false` read as an error body, `data`
+// handed to the operation. That function is a coroutine around a real exchange, so these
+// steps are repeated here, in the same order with the same library calls: keep them in step.
+error_code open_envelope(std::string_view body, diagnostics& diag, json::value& data) {
+  json::stream_parser p;
+  error_code jec;
+  std::size_t const n = p.write(body.data(), body.size(), jec);
+  if (!jec) p.finish(jec);
+  if (jec) {
+    diag.message = "response body is not valid JSON at byte " + std::to_string(n) + " of " +
+                   std::to_string(body.size()) + ": " + jec.message();
+    diag.body_excerpt = atoms::detail::body_excerpt(body, secret);
+    return errc::decode_error;
+  }
+  json::value doc = p.release();
+  json::object* obj = doc.if_object();
+  if (!obj) {
+    diag.message = "$: expected the response envelope {\"status\": ..., \"data\": ...}, got " +
+                   std::string(json::to_string(doc.kind()));
+    return errc::decode_error;
+  }
+  if (auto* st = obj->if_contains("status"); st && st->is_bool() && !st->get_bool()) {
+    atoms::detail::read_error_body(body, secret, diag);
+    return errc::unexpected_response;
+  }
+  auto* d = obj->if_contains("data");
+  if (!d) {
+    diag.message = "$.data: missing from a successful response";
+    return errc::decode_error;
+  }
+  data = std::move(*d);
+  return {};
+}
+
+// ---- using what was decoded, as a caller would ----------------------------------------------------
+
+// A decoded time stamp lies within the years 0000-9999 (a zone offset may move it a day
+// outside): it formats, and within those years it parses back to itself.
+void use(atoms::timestamp t) {
+  std::string const s = atoms::format_iso8601(t);
+  using namespace std::chrono;
+  auto const y = int(year_month_day(floor<days>(t)).year());
+  FUZZ_CHECK(y >= -1 && y <= 10000, "a decoded time stamp outside the years 0000-9999: " + s);
+  if (y >= 0 && y <= 9999)
+    FUZZ_CHECK(atoms::parse_iso8601(s) == t, "format_iso8601 does not parse back: " + s);
+}
+
+void use(atoms::metric_value const& v) {
+  (void)v.kind();
+  (void)v.as_string();
+  (void)v.as_bool();
+  (void)v.as_integer();
+  (void)v.as_number();
+  if (auto t = v.as_datetime()) use(*t);
+  std::string const text = v.to_string();
+  if (v.is_null()) FUZZ_CHECK(text.empty(), "a null metric value displays as text");
+}
+
+void use(atoms::disposition_metric const& m) {
+  use(m.value);
+  auto const t = m.typed();
+  if (auto const* ts = std::get_if<atoms::timestamp>(&t)) use(*ts);
+  if (m.value.is_null())
+    FUZZ_CHECK(std::holds_alternative<std::monostate>(t), "a null value has a typed value");
+}
+
+void use(atoms::call_analytics const& a) {
+  for (auto const& m : a.disposition_metrics) {
+    use(m);
+    FUZZ_CHECK(a.find(m.identifier) != nullptr, "call_analytics::find misses a metric it holds");
+  }
+}
+
+void use(atoms::latency_metrics const& l) {
+  if (l.processed_at) use(*l.processed_at);
+}
+
+void use(atoms::call_details const& d) {
+  for (auto const& turn : d.transcript)
+    if (turn.timestamp) use(*turn.timestamp);
+  if (d.post_call_analytics) use(*d.post_call_analytics);
+  if (d.turn_latency_metrics) use(*d.turn_latency_metrics);
+  if (d.created_at) use(*d.created_at);
+  if (d.updated_at) use(*d.updated_at);
+  (void)d.status.name();
+  (void)d.type.name();
+  (void)d.disconnection_reason.name();
+}
+
+void use(atoms::call_log const& l) {
+  if (l.post_call_analytics) use(*l.post_call_analytics);
+  if (l.turn_latency_metrics) use(*l.turn_latency_metrics);
+  if (l.created_at) use(*l.created_at);
+  if (l.updated_at) use(*l.updated_at);
+  // Every identifier the log names, through the accessor that merges the three sources.
+  for (auto const& [id, value] : l.disposition_metrics) {
+    auto m = l.metric(id);
+    FUZZ_CHECK(m.has_value(), "call_log::metric misses a disposition metric the log holds");
+    use(*m);
+  }
+  for (auto const& c : l.agent_disposition_config)
+    if (auto m = l.metric(c.identifier)) use(*m);
+  if (l.post_call_analytics)
+    for (auto const& pm : l.post_call_analytics->disposition_metrics)
+      FUZZ_CHECK(l.metric(pm.identifier).has_value(), "call_log::metric misses an analysed metric");
+  FUZZ_CHECK(!l.metric("\x01 not an identifier").has_value() ||
+                 l.disposition_metrics.count("\x01 not an identifier"),
+             "call_log::metric invents a metric");
+}
+
+void use(atoms::call_page const& p) {
+  for (auto const& l : p.logs) use(l);
+}
+
+void use(atoms::search_result const& r) {
+  for (auto const& l : r.logs) use(l);
+}
+
+// A configuration that validates is one the client would send: written and read back, it is
+// the same configuration (the members the encoder writes itself aside from `extra`).
+void use(atoms::post_call_config const& c) {
+  auto const why = atoms::validate(c);
+  if (why) {
+    FUZZ_CHECK(!why->empty(), "validate() refused without saying why");
+    // Known bug: metric_problem (impl/post_call_config.ipp) quotes the first 64 bytes of an
+    // identifier, cutting a character in two.
+    bool const cut_identifier = why->find("...\"): ") != std::string::npos;
+    if (!(atoms_fuzz::skip_known_bugs && cut_identifier))
+      FUZZ_CHECK(atoms_fuzz::is_utf8(*why),
+                 "validate() cut a character in two: " + atoms_fuzz::printable(*why));
+    return;
+  }
+  json::value const written = json::value_from(c);
+  auto const back = atoms::detail::decode_json<atoms::post_call_config>(written);
+  FUZZ_CHECK(!atoms::validate(back), "a valid configuration is invalid once written and read back");
+  FUZZ_CHECK(back.summary_prompt == c.summary_prompt, "summaryPrompt changed in a round trip");
+  FUZZ_CHECK(back.disposition_metrics.size() == c.disposition_metrics.size(), "metrics lost in a round trip");
+  for (std::size_t i = 0; i < c.disposition_metrics.size(); ++i) {
+    auto const& a = c.disposition_metrics[i];
+    auto const& b = back.disposition_metrics[i];
+    FUZZ_CHECK(
+        a.identifier == b.identifier && a.prompt == b.prompt && a.type == b.type && a.choices == b.choices,
+        "a metric changed in a round trip: " + json::serialize(written));
+  }
+  FUZZ_CHECK(json::value_from(back) == written, "writing the configuration read back gives other JSON");
+}
+
+void use(atoms::metric_config const& m) {
+  atoms::post_call_config c;
+  c.disposition_metrics.push_back(m);
+  use(c);
+}
+
+// `data` decoded as T, the way client_state::fetch does.
+template <class T>
+void decode(json::value const& data) {
+  diagnostics diag;
+  auto [ec, value] = atoms::detail::decode_data<T>(data, diag);
+  if (ec) {
+    FUZZ_CHECK(ec == errc::decode_error, "decode_data failed with another code: " + ec.message());
+    FUZZ_CHECK(diag.message.rfind("$.data", 0) == 0, "a decode error without its JSON path: " + diag.message);
+    // The body was JSON, so UTF-8 (Boost.JSON checks): what the message quotes of it must be too.
+    // Known bug: read_timestamp (models/detail/json_decode.hpp) quotes the first 40 bytes of a
+    // string that is not a time stamp, cutting a character in two.
+    bool const cut_quote =
+        diag.message.find("expected an ISO-8601 time stamp, got \"") != std::string::npos &&
+        diag.message.size() >= 4 && diag.message.compare(diag.message.size() - 4, 4, "\"...") == 0;
+    if (!(atoms_fuzz::skip_known_bugs && cut_quote))
+      FUZZ_CHECK(atoms_fuzz::is_utf8(diag.message),
+                 "a decode error cut inside a character: " + atoms_fuzz::printable(diag.message));
+    // Known bug: a decode error quotes what the service sent (a time stamp's text, a key in the
+    // path) without masking the API key, as read_error_body does should a server echo it.
+    if (!atoms_fuzz::skip_known_bugs) check_no_secret(ec, diag);
+    (void)atoms::describe(ec, diag);
+    return;
+  }
+  use(value);
+}
+
+// A model read straight from a JSON document (no envelope), as `value_to` users do.
+template <class T>
+void decode_document(std::string_view text) {
+  error_code ec;
+  json::value const jv = json::parse(text, ec);
+  if (ec) return;
+  try {
+    use(atoms::detail::decode_json<T>(jv));
+  } catch (atoms::detail::json_decode_error const& e) {
+    FUZZ_CHECK(e.path().rfind("$", 0) == 0,
+               std::string("a decode error's path does not start at $: ") + e.what());
+  }
+}
+
+// GET /agent/{id}: where client.ipp's get_post_call_config finds the configuration in the agent.
+void agent_document(json::value const& data) {
+  json::value const* found = nullptr;
+  if (auto const* o = data.if_object()) {
+    if (auto const* r = o->if_contains("_resolvedConfig"); r && r->is_object())
+      found = r->get_object().if_contains("postCallAnalyticsConfig");
+    if (!found) found = o->if_contains("postCallAnalyticsConfig");
+  }
+  if (!found || found->is_null()) return;
+  try {
+    use(atoms::detail::decode_json<atoms::post_call_config>(
+        *found, "$.data._resolvedConfig.postCallAnalyticsConfig"));
+  } catch (atoms::detail::json_decode_error const& e) {
+    FUZZ_CHECK(e.path().rfind("$.data._resolvedConfig.postCallAnalyticsConfig", 0) == 0, e.what());
+  }
+}
+
+// GET .../recording/download-url: the presigned URL, then what fetch_to_file makes of it.
+void recording_url(json::value const& data) {
+  auto const* o = data.if_object();
+  auto const* url = o ? o->if_contains("presignedUrl") : nullptr;
+  if (!url || !url->is_string() || url->get_string().empty()) return;
+  std::string_view const text(url->get_string().data(), url->get_string().size());
+  atoms::http::endpoint ep;
+  std::string target, why;
+  if (!atoms::http::parse_resource_url(text, "the recording URL (presignedUrl)", ep, target, why)) {
+    FUZZ_CHECK(!why.empty(), "parse_resource_url refused without saying why");
+    return;
+  }
+  // Known bug: Boost.URL 1.81 ends the authority where its host or port rule stops and takes
+  // the rest as a path that does not start with '/' ("http://h:80x/y": port 80, path "x/y";
+  // "http://1.2.3.4.example/y": host 1.2.3.4, see boostorg/url#755); parse_resource_url
+  // (http/impl/url.ipp) does not refuse such a path and sends it as the target.
+  if (atoms_fuzz::skip_known_bugs && !target.empty() && target[0] != '/') return;
+  FUZZ_CHECK(!target.empty() && target[0] == '/', "a request-target that is not origin-form: " + target);
+  auto const bad = atoms_fuzz::bad_target_char(target);
+  FUZZ_CHECK(bad == std::string::npos,
+             "a byte that cannot be in a request-target: " + atoms_fuzz::printable(target));
+  std::string const logged = ep.origin() + target.substr(0, target.find('?'));
+  FUZZ_CHECK(logged.find('?') == std::string::npos, "the signature reaches diagnostics");
+}
+
+void error_body(std::string_view body, unsigned status) {
+  diagnostics diag;
+  diag.method = "GET";
+  diag.path = "/atoms/v1/conversation/CALL-1";
+  diag.http_status = status;
+  atoms::detail::read_error_body(body, secret, diag);
+  error_code const ec = atoms::make_http_error(status);
+  check_no_secret(ec, diag);
+  FUZZ_CHECK(!diag.message.empty() || !diag.body_excerpt.empty() || body.empty() ||
+                 atoms::detail::body_excerpt(body, secret).empty(),
+             "an error body left no trace in the diagnostics");
+  FUZZ_CHECK(diag.body_excerpt.size() <= 200, "a body excerpt longer than 200 bytes");
+  FUZZ_CHECK(diag.message.size() <= 4096, "an error message longer than 4096 bytes");
+  for (std::string_view s : {std::string_view(diag.message), std::string_view(diag.error_type),
+                             std::string_view(diag.body_excerpt)})
+    for (unsigned char c : s) FUZZ_CHECK(c >= 0x20 && c != 0x7F, "a control character in the diagnostics");
+  if (atoms_fuzz::is_utf8(body))
+    for (std::string_view s : {std::string_view(diag.message), std::string_view(diag.body_excerpt)})
+      FUZZ_CHECK(atoms_fuzz::is_utf8(s),
+                 "an excerpt of UTF-8 cut inside a character: " + atoms_fuzz::printable(s));
+}
+
+void time_stamp(std::string_view text) {
+  if (auto const t = atoms::parse_iso8601(text)) use(*t);
+}
+
+enum class kind {
+  details,
+  page,
+  search,
+  config_page,
+  agent,
+  recording,
+  error,
+  log,
+  metric,
+  disposition,
+  value,
+  time
+};
+constexpr kind kinds[] = {kind::details, kind::page,        kind::search, kind::config_page,
+                          kind::agent,   kind::recording,   kind::error,  kind::log,
+                          kind::metric,  kind::disposition, kind::value,  kind::time};
+
+kind pick(unsigned char b) {
+  switch (b) {
+    case 'D': return kind::details;
+    case 'L': return kind::page;
+    case 'S': return kind::search;
+    case 'P': return kind::config_page;
+    case 'A': return kind::agent;
+    case 'R': return kind::recording;
+    case 'E': return kind::error;
+    case 'C': return kind::log;
+    case 'M': return kind::metric;
+    case 'K': return kind::disposition;
+    case 'V': return kind::value;
+    case 'T': return kind::time;
+    default: return kinds[b % std::size(kinds)];
+  }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size) {
+  if (size == 0) return 0;
+  kind const k = pick(data[0]);
+  std::string_view const body(reinterpret_cast<char const*>(data) + 1, size - 1);
+  switch (k) {
+    case kind::error: error_body(body, 400 + static_cast<unsigned>(size % 200)); return 0;
+    case kind::log: decode_document<atoms::call_log>(body); return 0;
+    case kind::metric: decode_document<atoms::metric_config>(body); return 0;
+    case kind::disposition: decode_document<atoms::disposition_metric>(body); return 0;
+    case kind::value: decode_document<atoms::metric_value>(body); return 0;
+    case kind::time: time_stamp(body); return 0;
+    default: break;
+  }
+  diagnostics diag;
+  json::value d;
+  error_code const ec = open_envelope(body, diag, d);
+  check_no_secret(ec, diag);
+  if (ec) return 0;
+  switch (k) {
+    case kind::details: decode<atoms::call_details>(d); break;
+    case kind::page: decode<atoms::call_page>(d); break;
+    case kind::search: decode<atoms::search_result>(d); break;
+    case kind::config_page: decode<atoms::post_call_config>(d); break;
+    case kind::agent: agent_document(d); break;
+    case kind::recording: recording_url(d); break;
+    default: break;
+  }
+  return 0;
+}
