@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test: the layout and self-contained headers (lint.sh), the test program built
 # with g++ 12 and with clang++ 14 (both with -Wall -Wextra -Werror), again under
-# AddressSanitizer + LeakSanitizer + UBSan (g++) and ThreadSanitizer (clang), and the consumers outside the tree
-# (add_subdirectory, plain g++ with src.hpp, separate compilation).
+# AddressSanitizer + LeakSanitizer + UBSan (g++) and ThreadSanitizer (clang), the two libFuzzer
+# targets for 60 s each under ASan + LSan + UBSan (clang; scripts/fuzz.sh, ATOMS_FUZZ_SECONDS to
+# change, 0 to skip), and the consumers outside the tree (add_subdirectory, plain g++ with src.hpp,
+# separate compilation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
@@ -27,6 +29,11 @@ for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   echo "=== $preset: test"
   ctest --preset "$preset"
 done
+fuzz_seconds="${ATOMS_FUZZ_SECONDS:-60}"
+if [ "$fuzz_seconds" != 0 ]; then
+  echo "=== fuzz: fuzz_decode and fuzz_request, ${fuzz_seconds} s each"
+  scripts/fuzz.sh "$fuzz_seconds"
+fi
 echo "=== consumers outside the tree"
 scripts/consumers.sh
 echo "=== all tests passed"
