@@ -302,7 +302,17 @@ void check_endpoint(atoms::http::endpoint const& e, std::string_view url) {
   std::string const origin = e.origin();
   FUZZ_CHECK(origin.rfind(e.tls ? "https://" : "http://", 0) == 0,
              "an origin of the wrong scheme: " + origin);
-  (void)atoms::http::is_ip_literal(e.host);
+  bool const ip = atoms::http::is_ip_literal(e.host);
+  if (e.host_header.front() == '[')
+    FUZZ_CHECK(ip, "an IP-literal host that is not an IP address: " + atoms_fuzz::printable(e.host));
+  // The host as the resolver, SNI and the certificate check take it (as a C string, for the
+  // first two). Known bug: parse_origin (http/impl/url.ipp) takes the percent-decoded host,
+  // so "https://a%00b/" resolves and sends SNI for "a", and "a%2Fb" or "a%20b" are accepted
+  // as hosts; only a '%' in the URL's host leads there.
+  if (atoms_fuzz::skip_known_bugs && e.host_header.find('%') != std::string::npos) return;
+  for (unsigned char c : e.host)
+    FUZZ_CHECK(c > 0x20 && c != 0x7F && c != '/' && c != '\\' && c != '@' && c != '?' && c != '#',
+               "a host with a byte no host name holds: " + atoms_fuzz::printable(e.host));
 }
 
 // Messages name the option or the URL's role, never its text: it may hold user:password, a
