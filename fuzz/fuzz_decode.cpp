@@ -219,7 +219,19 @@ void use(atoms::post_call_config const& c) {
         a.identifier == b.identifier && a.prompt == b.prompt && a.type == b.type && a.choices == b.choices,
         "a metric changed in a round trip: " + json::serialize(written));
   }
-  FUZZ_CHECK(json::value_from(back) == written, "writing the configuration read back gives other JSON");
+  // Compared as text: a NaN is not equal to itself, but it is written the same.
+  std::string const body = json::serialize(written);
+  FUZZ_CHECK(json::serialize(json::value_from(back)) == body,
+             "writing the configuration read back gives other JSON");
+  // What set_post_call_config would send. Known bug: Boost.JSON 1.81 reads 1e400 as infinity
+  // and 0e400 as NaN, and writes them as `Infinity` and `NaN`, which are not JSON; a number
+  // like that in the configuration's `extra` (impl/post_call_config.ipp) makes the request body
+  // one the service cannot read.
+  error_code ec;
+  (void)json::parse(body, ec);
+  bool const non_finite = body.find("NaN") != std::string::npos || body.find("Infinity") != std::string::npos;
+  if (!(atoms_fuzz::skip_known_bugs && non_finite))
+    FUZZ_CHECK(!ec, "the request body is not JSON: " + atoms_fuzz::printable(body));
 }
 
 void use(atoms::metric_config const& m) {
