@@ -84,13 +84,19 @@ class client_state {
 /// (with `secret` masked, should a server ever echo it).
 ATOMS_DECL void read_error_body(std::string_view body, std::string_view secret, diagnostics& diag);
 
-/// Decodes `data` into T; a mismatch becomes errc::decode_error with the JSON path in `diag`.
+/// A short, printable excerpt of text from outside for a human: `secret` masked (before the
+/// cut, so no part of it survives there), cut to `max` bytes at a UTF-8 boundary, control
+/// characters turned into spaces.
+ATOMS_DECL std::string body_excerpt(std::string_view body, std::string_view secret, std::size_t max = 200);
+
+/// Decodes `data` into T; a mismatch becomes errc::decode_error with the JSON path in `diag`
+/// (the message quotes what the service sent, with `secret` masked should it echo it).
 template <class T>
-op_result<T> decode_data(const boost::json::value& data, diagnostics& diag) {
+op_result<T> decode_data(const boost::json::value& data, diagnostics& diag, std::string_view secret) {
   try {
     return {error_code{}, decode_json<T>(data, "$.data")};
   } catch (const json_decode_error& e) {
-    diag.message = e.what();
+    diag.message = body_excerpt(e.what(), secret, 4096);
     return {errc::decode_error, T{}};
   }
 }
@@ -100,7 +106,7 @@ asio::awaitable<op_result<T>> client_state::fetch(api_request r, diagnostics& di
   boost::json::value data;
   error_code ec = co_await call(r, diag, data);
   if (ec) co_return op_result<T>{ec, T{}};
-  co_return decode_data<T>(data, diag);
+  co_return decode_data<T>(data, diag, opts_.api_key);
 }
 
 /// The usual way an operation starts: a diagnostics of its own unless the caller gave one.

@@ -40,8 +40,9 @@ ATOMS_DECL std::chrono::milliseconds backoff(const retry_policy& p, unsigned nex
 ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(
     const http::response& res, std::chrono::system_clock::time_point now);
 
-/// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form HTTP senders must use.
-ATOMS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept;
+/// An IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"), the form HTTP senders must use; in
+/// seconds, so any four-digit year is representable.
+ATOMS_DECL std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view s) noexcept;
 
 /// True when `query` sends dateFrom, dateTo or sortBy=createdAt: on a large account these
 /// force the full scan the OpenAPI document warns of.

@@ -34,6 +34,14 @@ ATOMS_DECL bool call_query(const call_filter& f, std::string& query, std::string
   if (f.page && *f.page < 1) return why = "call_filter::page must be 1 or more", false;
   if (f.limit && (*f.limit < 1 || *f.limit > 500))
     return why = "call_filter::limit must be between 1 and 500 (the service's maximum)", false;
+  // ISO-8601 as the service reads it has four-digit years.
+  auto writable = [](const std::optional<timestamp>& t) {
+    using namespace std::chrono;
+    return !t ||
+           (*t >= timestamp{sys_days{year{0} / 1 / 1}} && *t < timestamp{sys_days{year{10000} / 1 / 1}});
+  };
+  if (!writable(f.date_from) || !writable(f.date_to))
+    return why = "call_filter: date_from and date_to must lie within the years 0000 to 9999", false;
   if (f.date_from && f.date_to && *f.date_from > *f.date_to)
     return why = "call_filter::date_from is after date_to", false;
   if ((f.sort_by && *f.sort_by == sort_field::unknown) || (f.order && *f.order == sort_order::unknown))

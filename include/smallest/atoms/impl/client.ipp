@@ -185,7 +185,7 @@ ATOMS_DECL asio::awaitable<op_result<post_call_config>> get_post_call_config(std
         error_code{},
         decode_json<post_call_config>(*found, "$.data._resolvedConfig.postCallAnalyticsConfig")};
   } catch (const json_decode_error& e) {
-    (*diag).message = e.what();
+    (*diag).message = body_excerpt(e.what(), s->options().api_key, 4096);
     co_return op_result<post_call_config>{errc::decode_error, {}};
   }
 }

@@ -56,19 +56,13 @@ inline http::pool_options pool_options_for(const client_options& o) {
   return po;
 }
 
-// A short printable excerpt of a body for a human, with `secret` masked should a server
-// ever echo it: masked before it is cut, so no part of the secret survives at the cut.
-inline std::string body_excerpt(std::string_view body, std::string_view secret, std::size_t max = 200) {
+ATOMS_DECL std::string body_excerpt(std::string_view body, std::string_view secret, std::size_t max) {
   std::string s(body);
+  // Masked before it is cut, so no part of the secret survives at the cut.
   if (secret.size() >= 4)
     for (auto pos = s.find(secret); pos != std::string::npos; pos = s.find(secret, pos))
       s.replace(pos, secret.size(), "***");
-  if (s.size() > max) {
-    s.resize(max);
-    // Cut at a UTF-8 boundary: drop a trailing partial character.
-    while (!s.empty() && (static_cast<unsigned char>(s.back()) & 0xC0) == 0x80) s.pop_back();
-    if (!s.empty() && static_cast<unsigned char>(s.back()) >= 0xC0) s.pop_back();
-  }
+  s.resize(utf8_prefix(s, max).size());
   for (char& c : s)
     if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = ' ';
   return s;

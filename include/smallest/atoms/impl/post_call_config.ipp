@@ -2,11 +2,14 @@
 #ifndef SMALLEST_ATOMS_IMPL_POST_CALL_CONFIG_IPP
 #define SMALLEST_ATOMS_IMPL_POST_CALL_CONFIG_IPP
 
+#include <smallest/atoms/models/detail/text.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 
 #include <boost/json/array.hpp>
 #include <boost/json/string.hpp>
 
+#include <algorithm>
+#include <cmath>
 #include <cstddef>
 #include <string_view>
 
@@ -31,7 +34,7 @@ inline bool is_blank(std::string_view s) noexcept {
 // characters (it may be anything the user wrote).
 inline std::string metric_problem(std::size_t index, std::string_view identifier, std::string_view rule) {
   std::string s = "dispositionMetrics[" + std::to_string(index) + "] (\"";
-  s.append(identifier.substr(0, 64));
+  s.append(detail::utf8_prefix(identifier, 64));
   if (identifier.size() > 64) s += "...";
   s += "\"): ";
   s.append(rule);
@@ -40,7 +43,22 @@ inline std::string metric_problem(std::size_t index, std::string_view identifier
 
 }  // namespace detail
 
+namespace detail {
+
+inline bool has_non_finite(boost::json::value const& v) {
+  if (v.is_double()) return !std::isfinite(v.get_double());
+  if (auto const* a = v.if_array())
+    return std::any_of(a->begin(), a->end(), [](auto const& e) { return has_non_finite(e); });
+  if (auto const* o = v.if_object())
+    return std::any_of(o->begin(), o->end(), [](auto const& kv) { return has_non_finite(kv.value()); });
+  return false;
+}
+
+}  // namespace detail
+
 ATOMS_DECL std::optional<std::string> validate(post_call_config const& config) {
+  constexpr std::string_view non_finite = "holds a number JSON cannot carry (NaN or infinity)";
+  if (detail::has_non_finite(config.extra)) return "extra " + std::string(non_finite);
   auto const& ms = config.disposition_metrics;
   for (std::size_t i = 0; i < ms.size(); ++i) {
     auto const& m = ms[i];
@@ -57,6 +75,7 @@ ATOMS_DECL std::optional<std::string> validate(post_call_config const& config) {
       if (!m.type.raw.empty()) rule += ", not \"" + m.type.raw + '"';
       return problem(rule);
     }
+    if (detail::has_non_finite(m.extra)) return problem("extra " + std::string(non_finite));
     if (m.type == metric_type::enumeration && m.choices.empty())
       return problem("an ENUM metric must have at least one choice");
     if (m.type != metric_type::enumeration && !m.choices.empty())

@@ -52,13 +52,18 @@ inline std::optional<std::int64_t> hint_seconds(std::string_view s) noexcept {
   return v;
 }
 
-inline std::chrono::milliseconds hint_until(std::chrono::system_clock::time_point t,
+// From now until `t`, at most a day, in milliseconds; computed in seconds first so that no
+// time a server can write overflows (system_clock's nanoseconds end in 2262).
+inline std::chrono::milliseconds hint_until(std::chrono::sys_seconds t,
                                             std::chrono::system_clock::time_point now) {
-  if (t <= now) return std::chrono::milliseconds{0};
-  return std::chrono::duration_cast<std::chrono::milliseconds>(t - now);
+  using namespace std::chrono;
+  const sys_seconds now_s = floor<seconds>(now);
+  if (t <= now_s) return milliseconds{0};
+  const seconds ahead = std::min(t - now_s, seconds{86'400});
+  return duration_cast<milliseconds>(ahead) - duration_cast<milliseconds>(now - now_s);
 }
 
-ATOMS_DECL std::optional<std::chrono::system_clock::time_point> parse_http_date(std::string_view s) noexcept {
+ATOMS_DECL std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view s) noexcept {
   // "Sun, 06 Nov 1994 08:49:37 GMT"
   using namespace std::chrono;
   if (s.size() != 29 || s.substr(3, 2) != ", " || s.substr(25) != " GMT" || s[7] != ' ' || s[11] != ' ' ||
@@ -96,7 +101,7 @@ ATOMS_DECL std::optional<std::chrono::milliseconds> server_retry_hint(
     if (auto v = hint_seconds(it->value())) {
       // Epoch seconds from some services, seconds from now from others: a value before
       // 2001 cannot be a date.
-      if (*v >= 1'000'000'000) return hint_until(system_clock::time_point{seconds{*v}}, now);
+      if (*v >= 1'000'000'000) return hint_until(sys_seconds{seconds{*v}}, now);
       return milliseconds{std::min<std::int64_t>(*v, 86'400) * 1000};
     }
   }

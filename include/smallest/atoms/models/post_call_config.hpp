@@ -77,7 +77,8 @@ struct post_call_config {
 ///  - the type is one of STRING, BOOLEAN, INTEGER, ENUM, DATETIME;
 ///  - an ENUM metric has at least one choice;
 ///  - a metric of any other type has no choices.
-/// `summary_prompt` and `extra` are not checked.
+/// `summary_prompt` is not checked, and `extra` only for numbers JSON cannot carry (a NaN or an
+/// infinity, which Boost.JSON reads from 0e400 or 1e400 and would write as non-JSON).
 ATOMS_DECL std::optional<std::string> validate(post_call_config const& config);
 
 // ---- JSON mappings -------------------------------------------------------------------------------

@@ -32,6 +32,19 @@ inline bool parse_origin(const boost::urls::url_view& u, std::string_view name, 
     why = std::string(name) + " must not contain user:password@";
     return false;
   }
+  // The host the resolver and TLS see must be the host written: no percent-encoding (a %00
+  // would cut it short) and no IPvFuture literal (Boost.URL would hand over its inside as a name).
+  if (u.encoded_host().find('%') != std::string_view::npos ||
+      u.host_type() == boost::urls::host_type::ipvfuture) {
+    why = std::string(name) + " has a host that is not a plain name or IP address";
+    return false;
+  }
+  // Boost.URL 1.81 ends the authority where its host or port rule stops and takes the rest as
+  // the path ("https://h:443x/p", "http://1.2.3.4.example/p"): a path must start with '/'.
+  if (!u.encoded_path().empty() && u.encoded_path().front() != '/') {
+    why = std::string(name) + " has an invalid host or port";
+    return false;
+  }
   e.host = u.host_address();
   if (u.host_type() == boost::urls::host_type::ipv6) {
     // host_address() keeps the brackets of an IP-literal in Boost 1.81; the resolver wants none.

@@ -14,6 +14,7 @@
 // Everything here is small and called once per JSON value, so it is defined inline in the
 // header (also with ATOMS_SEPARATE_COMPILATION): the compiler inlines it into the mappings.
 
+#include <smallest/atoms/models/detail/text.hpp>
 #include <smallest/atoms/models/open_enum.hpp>
 #include <smallest/atoms/models/time.hpp>
 
@@ -182,7 +183,11 @@ inline std::string read_string(boost::json::value const& v) { return std::string
 /// Any JSON number, as a double.
 inline double read_number(boost::json::value const& v) {
   switch (v.kind()) {
-    case boost::json::kind::double_: return v.get_double();
+    case boost::json::kind::double_:
+      // Boost.JSON reads 1e400 as infinity and 0e400 as NaN: no quantity the service means.
+      if (!std::isfinite(v.get_double()))
+        throw json_decode_error("expected a finite number, got one beyond the range of a double");
+      return v.get_double();
     case boost::json::kind::int64: return static_cast<double>(v.get_int64());
     case boost::json::kind::uint64: return static_cast<double>(v.get_uint64());
     default: throw_unexpected("a number", v);
@@ -238,7 +243,7 @@ inline timestamp read_timestamp(boost::json::value const& v) {
     if (auto t = parse_iso8601(std::string_view(s->data(), s->size()))) return *t;
     // Quote at most 40 characters of what was sent: enough to recognise, never a flood.
     std::string_view const sent(s->data(), s->size());
-    throw json_decode_error("expected an ISO-8601 time stamp, got \"" + std::string(sent.substr(0, 40)) +
+    throw json_decode_error("expected an ISO-8601 time stamp, got \"" + std::string(utf8_prefix(sent, 40)) +
                             (sent.size() > 40 ? "\"..." : "\""));
   }
   if (v.is_number()) return timestamp_from_epoch_number(read_number(v));
