@@ -15,6 +15,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/json/parse.hpp>
 
 #include <algorithm>
 #include <atomic>
@@ -498,5 +499,79 @@ TEST_SUITE("limits and hooks") {
     std::sort(arrivals.begin(), arrivals.end());
     // Ten requests at 20/s span at least 9 intervals of 50 ms.
     CHECK(arrivals.back() - arrivals.front() >= 440ms);
+  }
+}
+
+TEST_SUITE("fuzz findings") {
+  // Each of these was found by the fuzz targets (fuzz/); they stay fixed.
+  TEST_CASE("URLs Boost.URL 1.81 misreads are refused, not sent somewhere else") {
+    for (const char* url : {"https://api.smallest.ai:443atoms/v1", "http://1.2.3.4.nip.io/atoms/v1",
+                            "https://a%00b/x", "https://a%2Fb/x", "https://[v1.api.smallest.ai]/atoms/v1"}) {
+      CAPTURE(url);
+      atoms::http::endpoint ep;
+      std::string why;
+      CHECK_FALSE(atoms::http::parse_endpoint(url, ep, why));
+      CHECK(why.find("base_url") == 0);
+      CHECK(why.find(url) == std::string::npos);  // a URL may hold a secret: never quoted
+    }
+    atoms::http::endpoint ep;
+    std::string target, why;
+    CHECK_FALSE(atoms::http::parse_resource_url("http://127.0.0.1z39567/rec.mp3?X-Amz-Signature=s",
+                                                "presignedUrl", ep, target, why));
+    CHECK(atoms::http::parse_endpoint("https://api.smallest.ai", ep, why));
+    CHECK(atoms::http::parse_endpoint("http://[::1]:8080/atoms/v1", ep, why));
+    CHECK(ep.base_path == "/atoms/v1");
+  }
+
+  TEST_CASE("a filter date outside the years 0000-9999 is refused, not written as a date nobody reads") {
+    atoms::call_filter f;
+    f.date_from = atoms::timestamp::min();
+    std::string query, why;
+    CHECK_FALSE(atoms::detail::call_query(f, query, why));
+    CHECK(why == "call_filter: date_from and date_to must lie within the years 0000 to 9999");
+    f.date_from = atoms_test::utc(10000, 1, 1);
+    CHECK_FALSE(atoms::detail::call_query(f, query, why));
+    f.date_from = atoms_test::utc(9999, 12, 31, 23, 59, 59, 999);
+    CHECK(atoms::detail::call_query(f, query, why));
+  }
+
+  TEST_CASE("wait hints far in the future are a day at most, without overflow") {
+    const auto now = std::chrono::system_clock::now();
+    atoms::http::response res{boost::beast::http::status::too_many_requests, 11};
+    res.set("Retry-After", "Fri, 01 Jan 2300 00:00:00 GMT");
+    CHECK(atoms::detail::server_retry_hint(res, now) == std::chrono::milliseconds{86'400'000});
+    atoms::http::response reset{boost::beast::http::status::too_many_requests, 11};
+    reset.set("X-RateLimit-Reset", "999999999999999999");
+    CHECK(atoms::detail::server_retry_hint(reset, now) == std::chrono::milliseconds{86'400'000});
+  }
+
+  TEST_CASE("decode errors mask the key, cut quotes at a character's end, and refuse non-finite numbers") {
+    const std::string key = "sk-test-SECRET-4f1c9a";
+    atoms::diagnostics diag;
+    auto echoed = boost::json::parse(R"({"callId":"x","createdAt":"sk-test-SECRET-4f1c9a"})");
+    auto [ec, d] = atoms::detail::decode_data<atoms::call_details>(echoed, diag, key);
+    CHECK(ec == atoms::errc::decode_error);
+    CHECK(diag.message.find("SECRET") == std::string::npos);
+    CHECK(diag.message.find("***") != std::string::npos);
+
+    // 39 ASCII bytes, then 'é' (2 bytes) across the 40-byte cut: the quote ends before it.
+    auto long_text =
+        boost::json::parse(R"({"callId":"x","createdAt":")" + std::string(39, 'a') + "\xC3\xA9" + R"(zz"})");
+    atoms::diagnostics diag2;
+    auto [ec2, d2] = atoms::detail::decode_data<atoms::call_details>(long_text, diag2, key);
+    CHECK(ec2 == atoms::errc::decode_error);
+    CHECK(diag2.message.find(std::string(39, 'a') + "\"...") != std::string::npos);
+
+    atoms::diagnostics diag3;
+    auto huge = boost::json::parse(R"({"callId":"x","duration":1e400})");
+    auto [ec3, d3] = atoms::detail::decode_data<atoms::call_details>(huge, diag3, key);
+    CHECK(ec3 == atoms::errc::decode_error);
+    CHECK(diag3.message.find("finite") != std::string::npos);
+
+    atoms::post_call_config config;
+    config.extra["weight"] = boost::json::parse("1e400");
+    const auto why = atoms::validate(config);
+    REQUIRE(why);
+    CHECK(*why == "extra holds a number JSON cannot carry (NaN or infinity)");
   }
 }

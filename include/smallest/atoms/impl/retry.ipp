@@ -59,8 +59,9 @@ inline std::chrono::milliseconds hint_until(std::chrono::sys_seconds t,
   using namespace std::chrono;
   const sys_seconds now_s = floor<seconds>(now);
   if (t <= now_s) return milliseconds{0};
-  const seconds ahead = std::min(t - now_s, seconds{86'400});
-  return duration_cast<milliseconds>(ahead) - duration_cast<milliseconds>(now - now_s);
+  const seconds ahead = std::min(t - now_s, seconds{86'401});  // small enough for milliseconds
+  return std::min(duration_cast<milliseconds>(ahead) - duration_cast<milliseconds>(now - now_s),
+                  milliseconds{86'400'000});
 }
 
 ATOMS_DECL std::optional<std::chrono::sys_seconds> parse_http_date(std::string_view s) noexcept {
