@@ -20,9 +20,13 @@
 // Expected outcomes are a value, or an error code with diagnostics (errc::decode_error,
 // errc::unexpected_response, an HTTP status): a json_decode_error never escapes decode_data,
 // and any other exception, a crash, undefined behaviour or a leak is a bug. Invariants checked
-// beyond that: the API key never appears in diagnostics made from an error body; a decode
-// error's message names a JSON path under `$.data`; a post-call configuration that validates
-// is read back the same after it is written; a time stamp formats and parses back to itself.
+// beyond that: the API key never appears in diagnostics made from an error body or a decode
+// error; a decode error's message names a JSON path under `$.data` and is UTF-8 (quotes are
+// cut at a character boundary); a post-call configuration that validates is read back the same
+// after it is written, and what would be sent for it is JSON (validate() refuses NaN and
+// infinity in `extra`); a refusal's message is UTF-8; a time stamp formats and parses back to
+// itself; a wait hint is what Retry-After or X-RateLimit-Reset asks for (a date in any year a
+// header can write), at most a day.
 
 #include "fuzz_support.hpp"
 
@@ -43,9 +47,11 @@
 #include <boost/json/value.hpp>
 #include <boost/json/value_from.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -199,12 +205,10 @@ void use(atoms::post_call_config const& c) {
   auto const why = atoms::validate(c);
   if (why) {
     FUZZ_CHECK(!why->empty(), "validate() refused without saying why");
-    // Known bug: metric_problem (impl/post_call_config.ipp) quotes the first 64 bytes of an
-    // identifier, cutting a character in two.
-    bool const cut_identifier = why->find("...\"): ") != std::string::npos;
-    if (!(atoms_fuzz::skip_known_bugs && cut_identifier))
-      FUZZ_CHECK(atoms_fuzz::is_utf8(*why),
-                 "validate() cut a character in two: " + atoms_fuzz::printable(*why));
+    // The configuration came from JSON, so its text is UTF-8: what the message quotes of an
+    // identifier (64 bytes at most) must be too.
+    FUZZ_CHECK(atoms_fuzz::is_utf8(*why),
+               "validate() cut a character in two: " + atoms_fuzz::printable(*why));
     return;
   }
   json::value const written = json::value_from(c);
@@ -223,15 +227,12 @@ void use(atoms::post_call_config const& c) {
   std::string const body = json::serialize(written);
   FUZZ_CHECK(json::serialize(json::value_from(back)) == body,
              "writing the configuration read back gives other JSON");
-  // What set_post_call_config would send. Known bug: Boost.JSON 1.81 reads 1e400 as infinity
-  // and 0e400 as NaN, and writes them as `Infinity` and `NaN`, which are not JSON; a number
-  // like that in the configuration's `extra` (impl/post_call_config.ipp) makes the request body
-  // one the service cannot read.
+  // What set_post_call_config would send is JSON: Boost.JSON 1.81 reads 1e400 as infinity and
+  // 0e400 as NaN and would write them as `Infinity` and `NaN`, so validate() refuses a
+  // configuration that holds one anywhere in `extra`.
   error_code ec;
   (void)json::parse(body, ec);
-  bool const non_finite = body.find("NaN") != std::string::npos || body.find("Infinity") != std::string::npos;
-  if (!(atoms_fuzz::skip_known_bugs && non_finite))
-    FUZZ_CHECK(!ec, "the request body is not JSON: " + atoms_fuzz::printable(body));
+  FUZZ_CHECK(!ec, "the request body is not JSON: " + atoms_fuzz::printable(body));
 }
 
 void use(atoms::metric_config const& m) {
@@ -240,26 +241,27 @@ void use(atoms::metric_config const& m) {
   use(c);
 }
 
+// A decode error's message: it names a JSON path under `path`, stays within 4096 bytes, and,
+// since the body was JSON and so UTF-8 (Boost.JSON checks), what it quotes of it is UTF-8 too
+// (a time stamp's text is cut to 40 bytes, never inside a character).
+void check_decode_message(std::string const& message, std::string_view path) {
+  FUZZ_CHECK(message.rfind(path, 0) == 0, "a decode error without its JSON path: " + message);
+  FUZZ_CHECK(message.size() <= 4096, "a decode error longer than 4096 bytes");
+  FUZZ_CHECK(atoms_fuzz::is_utf8(message),
+             "a decode error cut inside a character: " + atoms_fuzz::printable(message));
+}
+
 // `data` decoded as T, the way client_state::fetch does.
 template <class T>
 void decode(json::value const& data) {
   diagnostics diag;
-  auto [ec, value] = atoms::detail::decode_data<T>(data, diag);
+  auto [ec, value] = atoms::detail::decode_data<T>(data, diag, secret);
   if (ec) {
     FUZZ_CHECK(ec == errc::decode_error, "decode_data failed with another code: " + ec.message());
-    FUZZ_CHECK(diag.message.rfind("$.data", 0) == 0, "a decode error without its JSON path: " + diag.message);
-    // The body was JSON, so UTF-8 (Boost.JSON checks): what the message quotes of it must be too.
-    // Known bug: read_timestamp (models/detail/json_decode.hpp) quotes the first 40 bytes of a
-    // string that is not a time stamp, cutting a character in two.
-    bool const cut_quote =
-        diag.message.find("expected an ISO-8601 time stamp, got \"") != std::string::npos &&
-        diag.message.size() >= 4 && diag.message.compare(diag.message.size() - 4, 4, "\"...") == 0;
-    if (!(atoms_fuzz::skip_known_bugs && cut_quote))
-      FUZZ_CHECK(atoms_fuzz::is_utf8(diag.message),
-                 "a decode error cut inside a character: " + atoms_fuzz::printable(diag.message));
-    // Known bug: a decode error quotes what the service sent (a time stamp's text, a key in the
-    // path) without masking the API key, as read_error_body does should a server echo it.
-    if (!atoms_fuzz::skip_known_bugs) check_no_secret(ec, diag);
+    check_decode_message(diag.message, "$.data");
+    // A decode error quotes what the service sent (a time stamp's text, a key in the path):
+    // the API key is masked there too, should the service echo it.
+    check_no_secret(ec, diag);
     (void)atoms::describe(ec, diag);
     return;
   }
@@ -277,6 +279,8 @@ void decode_document(std::string_view text) {
   } catch (atoms::detail::json_decode_error const& e) {
     FUZZ_CHECK(e.path().rfind("$", 0) == 0,
                std::string("a decode error's path does not start at $: ") + e.what());
+    FUZZ_CHECK(atoms_fuzz::is_utf8(e.what()),
+               "a decode error cut inside a character: " + atoms_fuzz::printable(e.what()));
   }
 }
 
@@ -293,7 +297,13 @@ void agent_document(json::value const& data) {
     use(atoms::detail::decode_json<atoms::post_call_config>(
         *found, "$.data._resolvedConfig.postCallAnalyticsConfig"));
   } catch (atoms::detail::json_decode_error const& e) {
-    FUZZ_CHECK(e.path().rfind("$.data._resolvedConfig.postCallAnalyticsConfig", 0) == 0, e.what());
+    constexpr std::string_view path = "$.data._resolvedConfig.postCallAnalyticsConfig";
+    FUZZ_CHECK(e.path().rfind(path, 0) == 0, e.what());
+    // As client.ipp reports it: the key masked, at most 4096 bytes.
+    diagnostics diag;
+    diag.message = atoms::detail::body_excerpt(e.what(), secret, 4096);
+    check_decode_message(diag.message, path);
+    check_no_secret(errc::decode_error, diag);
   }
 }
 
@@ -309,11 +319,9 @@ void recording_url(json::value const& data) {
     FUZZ_CHECK(!why.empty(), "parse_resource_url refused without saying why");
     return;
   }
-  // Known bug: Boost.URL 1.81 ends the authority where its host or port rule stops and takes
-  // the rest as a path that does not start with '/' ("http://h:80x/y": port 80, path "x/y";
-  // "http://1.2.3.4.example/y": host 1.2.3.4, see boostorg/url#755); parse_resource_url
-  // (http/impl/url.ipp) does not refuse such a path and sends it as the target.
-  if (atoms_fuzz::skip_known_bugs && !target.empty() && target[0] != '/') return;
+  // Boost.URL 1.81 ends the authority where its host or port rule stops and takes the rest as a
+  // path that does not start with '/' ("http://h:80x/y": port 80, path "x/y";
+  // "http://1.2.3.4.example/y": host 1.2.3.4, see boostorg/url#755): such a URL is refused.
   FUZZ_CHECK(!target.empty() && target[0] == '/', "a request-target that is not origin-form: " + target);
   auto const bad = atoms_fuzz::bad_target_char(target);
   FUZZ_CHECK(bad == std::string::npos,
@@ -348,24 +356,40 @@ void time_stamp(std::string_view text) {
   if (auto const t = atoms::parse_iso8601(text)) use(*t);
 }
 
-// "Sun, 06 Nov 1994 08:49:37 GMT" with a year system_clock cannot hold (see retry_hint).
-bool date_out_of_range(std::string_view v) {
-  if (v.size() != 29 || v.substr(25) != " GMT") return false;
-  int y = 0;
-  for (char c : v.substr(12, 4)) {
-    if (c < '0' || c > '9') return false;
-    y = y * 10 + (c - '0');
-  }
-  return y < 1678 || y > 2261;
-}
-
-// Digits (between blanks) for a time after 2262 (see retry_hint).
-bool reset_out_of_range(std::string_view v) {
+// Whole seconds as retry.ipp reads them from a header: digits between blanks, at most 18.
+std::optional<std::int64_t> header_seconds(std::string_view v) {
   while (!v.empty() && (v.front() == ' ' || v.front() == '\t')) v.remove_prefix(1);
   while (!v.empty() && (v.back() == ' ' || v.back() == '\t')) v.remove_suffix(1);
-  while (v.size() > 1 && v.front() == '0') v.remove_prefix(1);
-  if (v.empty() || v.find_first_not_of("0123456789") != std::string_view::npos) return false;
-  return v.size() > 10 || (v.size() == 10 && v > "9223372036");
+  if (v.empty() || v.size() > 18 || v.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
+  std::int64_t n = 0;
+  for (char c : v) n = n * 10 + (c - '0');
+  return n;
+}
+
+// The digits of `v` from `pos` to `pos + n` as a number.
+int digits_at(std::string_view v, std::size_t pos, std::size_t n) {
+  int x = 0;
+  for (char c : v.substr(pos, n)) x = x * 10 + (c - '0');
+  return x;
+}
+
+// A date parse_http_date read from an IMF-fixdate ("Sun, 06 Nov 1994 08:49:37 GMT"): the day,
+// month, year (any four digits) and time written there; a leap second ends up in the next
+// minute.
+void check_http_date(std::string_view v, std::chrono::sys_seconds t) {
+  using namespace std::chrono;
+  FUZZ_CHECK(v.size() == 29 && v.substr(25) == " GMT",
+             "parse_http_date read a date from " + atoms_fuzz::printable(v));
+  constexpr std::string_view months = "JanFebMarAprMayJunJulAugSepOctNovDec";
+  auto const m = months.find(v.substr(8, 3));
+  FUZZ_CHECK(m != std::string_view::npos && m % 3 == 0,
+             "parse_http_date read a month from " + atoms_fuzz::printable(v));
+  auto const written = sys_days{year{digits_at(v, 12, 4)} / month{static_cast<unsigned>(m / 3 + 1)} /
+                                day{static_cast<unsigned>(digits_at(v, 5, 2))}} +
+                       hours{digits_at(v, 17, 2)} + minutes{digits_at(v, 20, 2)} +
+                       seconds{digits_at(v, 23, 2)};
+  FUZZ_CHECK(t == written, "parse_http_date misreads " + atoms_fuzz::printable(v));
 }
 
 // The wait a 429 or 503 asks for, as the retry loop reads it (impl/retry.ipp). The clock is
@@ -384,19 +408,33 @@ void retry_hint(std::string_view input) {
   if (parsable(reset)) res.set("X-RateLimit-Reset", reset);
   res.body() = std::string(body);
   using namespace std::chrono;
-  // Known bug: impl/retry.ipp turns a time into system_clock's nanoseconds, which overflows
-  // (undefined behaviour) outside the years 1677-2262: parse_http_date for a Retry-After date
-  // outside them, server_retry_hint for an X-RateLimit-Reset of 9223372037 or more.
-  if (atoms_fuzz::skip_known_bugs && (date_out_of_range(retry_after) || reset_out_of_range(reset))) return;
-  auto const now = system_clock::time_point{sys_days{year{2026} / January / 19} + hours{17} + minutes{9}};
-  auto const hint = atoms::detail::server_retry_hint(res, now);
+  auto const now = sys_days{year{2026} / January / 19} + hours{17} + minutes{9};  // whole seconds
+  auto const hint = atoms::detail::server_retry_hint(res, system_clock::time_point{now});
+
+  // What the headers ask for, read again: seconds from now, or a time (any year a header can
+  // write), which is waited for from now; either way at most a day, never a negative wait.
+  std::string_view const ra = res[boost::beast::http::field::retry_after];
+  std::string_view const rl = res["X-RateLimit-Reset"];
+  auto const date = atoms::detail::parse_http_date(ra);
+  if (date) check_http_date(ra, *date);
+  auto until = [&](sys_seconds t) { return milliseconds{std::clamp(t - now, seconds{0}, seconds{86'400})}; };
+  std::optional<milliseconds> expected;
+  if (auto const s = header_seconds(ra))
+    expected = seconds{std::min<std::int64_t>(*s, 86'400)};
+  else if (date)
+    expected = until(*date);
+  else if (auto const r = header_seconds(rl))
+    expected =
+        *r >= 1'000'000'000 ? until(sys_seconds{seconds{*r}}) : seconds{std::min<std::int64_t>(*r, 86'400)};
+  if (expected) {
+    FUZZ_CHECK(hint == expected, "server_retry_hint misreads Retry-After " + atoms_fuzz::printable(ra) +
+                                     " / X-RateLimit-Reset " + atoms_fuzz::printable(rl));
+    return;
+  }
   if (!hint) return;
+  // From the body: a number of seconds, clamped to a day.
   FUZZ_CHECK(*hint >= milliseconds{0}, "a negative wait hint");
-  // A number of seconds, in a header or the body, is clamped to a day.
-  // (A date, or a reset of 10 or more characters, may name any time: no bound then.)
-  bool const date = atoms::detail::parse_http_date(res[boost::beast::http::field::retry_after]).has_value() ||
-                    reset.size() >= 10;
-  if (!date) FUZZ_CHECK(*hint <= hours{24}, "a wait hint of more than a day");
+  FUZZ_CHECK(*hint <= hours{24}, "a wait hint of more than a day");
 }
 
 enum class kind {

@@ -10,7 +10,8 @@
 //        callTypes, statusFilter, disconnectReasonFilter, callAttemptFilter, durationFilter
 //        (spellings separated by 0x1E, read with parse_enum: one it does not know is `unknown`),
 //        sortBy, sortOrder (a spelling), dateFrom, dateTo (ISO 8601, or an integer of
-//        milliseconds since 1970), and search: the rest of the input, NULs included.
+//        milliseconds since 1970; call_query refuses one outside the years 0000-9999), and
+//        search: the rest of the input, NULs included.
 //      → detail::call_query, the query string of GET /conversation.
 //   I  an id (the whole rest): valid_segment and encode_component, as every route with an id
 //      builds its path.
@@ -22,9 +23,10 @@
 // parameter, percent-decoded, gives back exactly what the caller set, in the order of the
 // OpenAPI document; call_query refuses exactly the filters that break its documented rules;
 // the retry layer tells the full-scan queries, and the target shown to the observability hook
-// hides exactly the search text; an id is one path segment; a parsed URL has a host, a numeric
-// port, a path that starts with '/', and messages that never quote the URL (it may hold a
-// signature or a password).
+// hides exactly the search text; an id is one path segment; a parsed URL has a host written as
+// is (a percent-encoded or IPvFuture host is refused), a numeric port, a path that starts with
+// '/' (a URL whose path does not is refused), and messages that never quote the URL (it may
+// hold a signature or a password).
 
 #include "fuzz_support.hpp"
 
@@ -109,8 +111,8 @@ std::optional<atoms::timestamp> time_field(std::string_view field) {
   return std::nullopt;
 }
 
-/// True unless `t` is set to a time outside the years 0000-9999, which ISO 8601 writes with
-/// four digits and format_iso8601 promises to round-trip.
+/// True unless `t` is set to a time outside the years 0000-9999: ISO 8601 as the service reads
+/// it has four-digit years, and call_query refuses any other.
 bool in_iso_years(std::optional<atoms::timestamp> const& t) {
   using namespace std::chrono;
   constexpr auto first = sys_days{year{0} / January / 1};
@@ -137,6 +139,7 @@ bool all_known(std::vector<E> const& v) {
 bool should_accept(atoms::call_filter const& f) {
   if (f.page && *f.page < 1) return false;
   if (f.limit && (*f.limit < 1 || *f.limit > 500)) return false;
+  if (!in_iso_years(f.date_from) || !in_iso_years(f.date_to)) return false;
   if (f.date_from && f.date_to && *f.date_from > *f.date_to) return false;
   if (f.sort_by == atoms::sort_field::unknown || f.order == atoms::sort_order::unknown) return false;
   return ids_ok(f.agent_ids) && ids_ok(f.campaign_ids) && ids_ok(f.version_ids) && all_known(f.call_types) &&
@@ -201,11 +204,6 @@ void filter(std::string_view input) {
   filter.date_from = time_field(field(12));
   filter.date_to = time_field(field(13));
   if (f.size() > 14) filter.search = std::string(field(14));
-  // Known bug: call_query accepts any time stamp and format_iso8601 writes one outside the
-  // years 0000-9999 as text no ISO-8601 reader takes ("-0263-02-06T…", "10000-01-01T…"), or
-  // overflows (undefined behaviour, impl/time.ipp) within a day of timestamp::min().
-  if (atoms_fuzz::skip_known_bugs && (!in_iso_years(filter.date_from) || !in_iso_years(filter.date_to)))
-    return;
 
   std::string query, why;
   bool const accepted = atoms::detail::call_query(filter, query, why);
@@ -322,17 +320,17 @@ void check_endpoint(atoms::http::endpoint const& e, std::string_view url) {
   std::string const origin = e.origin();
   FUZZ_CHECK(origin.rfind(e.tls ? "https://" : "http://", 0) == 0,
              "an origin of the wrong scheme: " + origin);
-  bool const ip = atoms::http::is_ip_literal(e.host);
-  // Known bug: parse_origin (http/impl/url.ipp) accepts an IPvFuture literal ("http://[v1.a.b]/")
-  // and hands "v1.a.b" to the resolver and to SNI as if it were a host name.
-  bool const ipvfuture = e.host_header.size() > 1 && (e.host_header[1] == 'v' || e.host_header[1] == 'V');
-  if (e.host_header.front() == '[' && !(atoms_fuzz::skip_known_bugs && ipvfuture))
-    FUZZ_CHECK(ip, "an IP-literal host that is not an IP address: " + atoms_fuzz::printable(e.host));
+  // An IP-literal is an IPv6 address (an IPvFuture one, "[v1.a.b]", is refused: its inside
+  // would reach the resolver and SNI as a name).
+  if (e.host_header.front() == '[')
+    FUZZ_CHECK(atoms::http::is_ip_literal(e.host),
+               "an IP-literal host that is not an IP address: " + atoms_fuzz::printable(e.host));
   // The host as the resolver, SNI and the certificate check take it (as a C string, for the
-  // first two). Known bug: parse_origin (http/impl/url.ipp) takes the percent-decoded host,
-  // so "https://a%00b/" resolves and sends SNI for "a", and "a%2Fb" or "a%20b" are accepted
-  // as hosts; only a '%' in the URL's host leads there.
-  if (atoms_fuzz::skip_known_bugs && e.host_header.find('%') != std::string::npos) return;
+  // first two) is the host written: never percent-decoded ("a%00b" would resolve as "a").
+  FUZZ_CHECK(e.host_header.find('%') == std::string::npos,
+             "a percent-encoded host is accepted: " + atoms_fuzz::printable(e.host_header));
+  FUZZ_CHECK(e.host_header.rfind(e.host_header.front() == '[' ? "[" + e.host + "]" : e.host, 0) == 0,
+             "a host that is not the host written: " + atoms_fuzz::printable(e.host));
   for (unsigned char c : e.host)
     FUZZ_CHECK(c > 0x20 && c != 0x7F && c != '/' && c != '\\' && c != '@' && c != '?' && c != '#',
                "a host with a byte no host name holds: " + atoms_fuzz::printable(e.host));
@@ -347,6 +345,24 @@ void check_no_quote(std::string_view why) {
              "a message quotes the URL: " + std::string(why));
 }
 
+/// The authority of an absolute URL as RFC 3986 delimits it: from "//" to the first '/', '?'
+/// or '#' (nullopt without "//").
+std::optional<std::string_view> authority(std::string_view url) {
+  auto const colon = url.find(':');
+  if (colon == std::string_view::npos || url.substr(colon + 1, 2) != "//") return std::nullopt;
+  auto const rest = url.substr(colon + 3);
+  return rest.substr(0, rest.find_first_of("/?#"));
+}
+
+/// What the URL parsers must refuse, read from the text: a '%' in the authority (a
+/// percent-encoded host; user info, where one may also be, is refused anyway) or an IPvFuture
+/// literal ("[v1.x]"; a '[' starts nothing else in an authority).
+bool bad_authority(std::string_view url) {
+  auto const a = authority(url);
+  return a && (a->find('%') != std::string_view::npos || a->find("[v") != std::string_view::npos ||
+               a->find("[V") != std::string_view::npos);
+}
+
 void base_url(std::string_view url) {
   atoms::http::endpoint e;
   std::string why;
@@ -355,13 +371,13 @@ void base_url(std::string_view url) {
     check_no_quote(why);
     return;
   }
+  FUZZ_CHECK(!bad_authority(url),
+             "base_url with a percent-encoded or IPvFuture host is accepted: " + atoms_fuzz::printable(url));
   check_endpoint(e, url);
   FUZZ_CHECK(e.base_path.empty() || e.base_path.back() != '/', "a base path ending in '/': " + e.base_path);
-  // Known bug: Boost.URL 1.81 ends the authority where its host or port rule stops and takes
-  // the rest as a path that does not start with '/' ("https://h:443atoms/v1": port 443, path
-  // "atoms/v1"; "http://1.2.3.4.example/v1": host 1.2.3.4, see boostorg/url#755);
-  // parse_endpoint (http/impl/url.ipp) takes such a path as the base path.
-  if (atoms_fuzz::skip_known_bugs && !e.base_path.empty() && e.base_path[0] != '/') return;
+  // Boost.URL 1.81 ends the authority where its host or port rule stops and takes the rest as a
+  // path that does not start with '/' ("https://h:443atoms/v1": port 443, path "atoms/v1";
+  // "http://1.2.3.4.example/v1": host 1.2.3.4, see boostorg/url#755): such a URL is refused.
   FUZZ_CHECK(e.base_path.empty() || e.base_path[0] == '/',
              "a base path that does not start with '/': " + atoms_fuzz::printable(e.base_path));
   std::string const target = e.base_path + "/conversation/CALL-1?page=1";
@@ -377,9 +393,10 @@ void resource_url(std::string_view url) {
     check_no_quote(why);
     return;
   }
+  FUZZ_CHECK(!bad_authority(url),
+             "a URL with a percent-encoded or IPvFuture host is accepted: " + atoms_fuzz::printable(url));
   check_endpoint(e, url);
-  // Known bug: as in base_url() above; parse_resource_url sends such a path as the target.
-  if (atoms_fuzz::skip_known_bugs && !target.empty() && target[0] != '/') return;
+  // As in base_url() above: a path that does not start with '/' is refused, never sent.
   FUZZ_CHECK(!target.empty() && target[0] == '/',
              "a target that does not start with '/': " + atoms_fuzz::printable(target));
   FUZZ_CHECK(atoms_fuzz::bad_target_char(target) == std::string::npos,

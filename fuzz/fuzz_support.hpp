@@ -19,18 +19,7 @@
     if (!(cond)) ::atoms_fuzz::fail(__FILE__, __LINE__, #cond, what); \
   } while (false)
 
-// Library bugs these targets found that are reported but not yet fixed in include/: each is
-// recognised by a narrow test of its own and skipped, so that a run goes on looking for other
-// bugs instead of finding the same one again. `-DATOMS_FUZZ_KNOWN_BUGS=1` makes them fail
-// again (to check a fix, then delete the skip).
-#ifndef ATOMS_FUZZ_KNOWN_BUGS
-#define ATOMS_FUZZ_KNOWN_BUGS 0
-#endif
-
 namespace atoms_fuzz {
-
-/// True when a known, reported bug is to be skipped rather than reported again.
-constexpr bool skip_known_bugs = ATOMS_FUZZ_KNOWN_BUGS == 0;
 
 [[noreturn]] inline void fail(char const* file, int line, char const* cond, std::string_view what) {
   std::fprintf(stderr, "%s:%d: invariant broken: %s\n  %.*s\n", file, line, cond,

@@ -7,7 +7,6 @@
 #
 #   scripts/fuzz.sh            # 60 s a target
 #   scripts/fuzz.sh 600        # longer, to look for bugs
-#   ATOMS_FUZZ_KNOWN_BUGS=1 scripts/fuzz.sh   # fail on the reported bugs too (fuzz/fuzz_support.hpp)
 #   build/fuzz/fuzz/fuzz_decode build/fuzz/findings/fuzz_decode/crash-…   # replay one
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -15,7 +14,7 @@ seconds="${1:-60}"
 jobs="${ATOMS_JOBS:-2}"
 [[ "$seconds" =~ ^[1-9][0-9]*$ ]] || { echo "usage: scripts/fuzz.sh [seconds per target]" >&2; exit 2; }
 
-cmake --preset fuzz -DATOMS_FUZZ_KNOWN_BUGS="${ATOMS_FUZZ_KNOWN_BUGS:-0}" >/dev/null
+cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz -j "$jobs"
 
 work="$(mktemp -d)"
