@@ -18,19 +18,13 @@ namespace asio = boost::asio;
 using atoms::testing::emulator;
 using atoms::testing::fault;
 using atoms::testing::fault_plan;
-using atoms_test::options_for;
+using atoms_test::quick_retries;
 using namespace std::chrono_literals;
 
 namespace {
 
 constexpr auto tuple = asio::as_tuple(asio::deferred);
 using clock_type = std::chrono::steady_clock;
-
-atoms::client_options quick(const emulator& emu) {
-  auto o = options_for(emu);
-  o.retry = {.max_attempts = 3, .initial_backoff = 20ms, .max_backoff = 2s, .jitter = 0, .deadline = 20s};
-  return o;
-}
 
 // One fault for the first `n` requests of /conversation.
 fault first_n(fault::kind k, std::size_t n) {
@@ -69,7 +63,7 @@ TEST_SUITE("faults") {
              .faults = {
                  fault{.first = 1, .path_prefix = "/conversation", .status = 429, .retry_after = "1"},
                  fault{.first = 1, .path_prefix = "/conversation", .status = 503, .retry_after = "1"}}}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK_FALSE(o.ec);
     CHECK(o.call.call_id == emu.call_ids().front());
     CHECK(o.diag.attempts == 3);
@@ -85,7 +79,7 @@ TEST_SUITE("faults") {
                  fault{.first = 1, .path_prefix = "/conversation", .status = 429, .body_retry_after_sec = 1},
                  fault{
                      .first = 1, .path_prefix = "/conversation", .status = 429, .rate_limit_reset = "1"}}}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK_FALSE(o.ec);
     CHECK(o.diag.attempts == 3);
     CHECK(emu.faults_injected() == 2);
@@ -94,7 +88,7 @@ TEST_SUITE("faults") {
 
   TEST_CASE("a connection reset in the middle of the body: a read is sent again and succeeds") {
     emulator emu({.faults = {.faults = {first_n(fault::kind::reset_mid_body, 1)}}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK_FALSE(o.ec);
     CHECK(o.diag.attempts == 2);
     CHECK(emu.faults_injected() == 1);
@@ -104,13 +98,13 @@ TEST_SUITE("faults") {
   TEST_CASE("a body shorter than its Content-Length, then close: retried; every time: a clear error") {
     SUBCASE("once") {
       emulator emu({.faults = {.faults = {first_n(fault::kind::short_body, 1)}}});
-      const outcome o = get_call(emu, quick(emu));
+      const outcome o = get_call(emu, quick_retries(emu));
       CHECK_FALSE(o.ec);
       CHECK(o.diag.attempts == 2);
     }
     SUBCASE("always") {
       emulator emu({.faults = {.faults = {fault{.what = fault::kind::short_body, .every = 1}}}});
-      const outcome o = get_call(emu, quick(emu));
+      const outcome o = get_call(emu, quick_retries(emu));
       CHECK(o.ec == boost::beast::http::error::partial_message);
       CHECK(o.ec == atoms::condition::retryable);
       CHECK(o.diag.attempts == 3);
@@ -121,7 +115,7 @@ TEST_SUITE("faults") {
 
   TEST_CASE("malformed JSON with status 200: a decode error, not retried, with an excerpt") {
     emulator emu({.faults = {.faults = {fault{.what = fault::kind::malformed_json, .every = 1}}}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK(o.ec == atoms::errc::decode_error);
     CHECK(o.diag.attempts == 1);
     CHECK(o.diag.http_status == 200);
@@ -133,7 +127,7 @@ TEST_SUITE("faults") {
   TEST_CASE("an answer slower than request_timeout: abandoned, retried, and bounded by the deadline") {
     SUBCASE("slow once") {
       emulator emu({.faults = {.faults = {fault{.what = fault::kind::slow, .first = 1, .delay = 3s}}}});
-      auto opts = quick(emu);
+      auto opts = quick_retries(emu);
       opts.request_timeout = 300ms;
       const outcome o = get_call(emu, opts);
       CHECK_FALSE(o.ec);
@@ -142,7 +136,7 @@ TEST_SUITE("faults") {
     }
     SUBCASE("never answers") {
       emulator emu({.faults = {.faults = {fault{.what = fault::kind::stall, .every = 1}}}});
-      auto opts = quick(emu);
+      auto opts = quick_retries(emu);
       opts.request_timeout = 300ms;
       opts.retry.deadline = 700ms;
       const outcome o = get_call(emu, opts);
@@ -155,7 +149,7 @@ TEST_SUITE("faults") {
 
   TEST_CASE("a connection closed without an answer: a read is sent again") {
     emulator emu({.faults = {.faults = {first_n(fault::kind::close, 2)}}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK_FALSE(o.ec);
     CHECK(o.diag.attempts == 3);
     CHECK(emu.faults_injected() == 2);
@@ -164,7 +158,7 @@ TEST_SUITE("faults") {
   TEST_CASE("keep-alive closed by the server after N requests: new connections, no failure, no retry") {
     emulator emu({.faults = {.max_requests_per_connection = 2}});
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-      atoms::client client{io.get_executor(), quick(emu)};
+      atoms::client client{io.get_executor(), quick_retries(emu)};
       for (int i = 0; i < 10; ++i) {
         atoms::diagnostics diag;
         auto [ec, d] = co_await client.async_get_call(emu.call_ids().front(), diag, tuple);
@@ -178,14 +172,14 @@ TEST_SUITE("faults") {
   TEST_CASE("chunked answers decode as the same calls") {
     emulator plain_emu;
     emulator chunked_emu({.faults = {.chunked = true}});
-    const outcome plain = get_call(plain_emu, quick(plain_emu));
-    const outcome chunked = get_call(chunked_emu, quick(chunked_emu));
+    const outcome plain = get_call(plain_emu, quick_retries(plain_emu));
+    const outcome chunked = get_call(chunked_emu, quick_retries(chunked_emu));
     CHECK_FALSE(chunked.ec);
     CHECK(chunked.diag.attempts == 1);
     CHECK(chunked.call.call_id == plain.call.call_id);
     CHECK(chunked.call.transcript.size() == plain.call.transcript.size());
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-      atoms::client client{io.get_executor(), quick(chunked_emu)};
+      atoms::client client{io.get_executor(), quick_retries(chunked_emu)};
       auto [ec, page] = co_await client.async_get_calls({.limit = 20}, tuple);
       CHECK_FALSE(ec);
       CHECK(page.logs.size() == 20);
@@ -194,18 +188,18 @@ TEST_SUITE("faults") {
 
   TEST_CASE("a TLS handshake the server refuses: a TLS error at once, not retried") {
     emulator emu({.faults = {.tls_handshake_failure = true}});
-    const outcome o = get_call(emu, quick(emu));
+    const outcome o = get_call(emu, quick_retries(emu));
     CHECK(o.ec == atoms::condition::tls_error);
     CHECK(o.diag.attempts == 1);
     CHECK(o.open_after == 0);
     emu.set_faults({});
-    const outcome after = get_call(emu, quick(emu));
+    const outcome after = get_call(emu, quick_retries(emu));
     CHECK_FALSE(after.ec);
   }
 
   TEST_CASE("connection refused: retried, then the error, quickly") {
     emulator emu;
-    auto opts = quick(emu);
+    auto opts = quick_retries(emu);
     opts.base_url = "https://127.0.0.1:" + std::to_string(emulator::unused_port()) + "/atoms/v1";
     const outcome o = get_call(emu, opts);
     CHECK(o.ec == asio::error::connection_refused);
@@ -217,7 +211,7 @@ TEST_SUITE("faults") {
 
   TEST_CASE("a host name that does not resolve: the resolver's error within the deadline") {
     emulator emu;
-    auto opts = quick(emu);
+    auto opts = quick_retries(emu);
     opts.base_url = "https://atoms-cpp-test.invalid/atoms/v1";  // .invalid never resolves (RFC 6761)
     opts.connect_timeout = 2s;
     opts.retry.deadline = 8s;

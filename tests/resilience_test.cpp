@@ -12,7 +12,6 @@
 #include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -28,6 +27,7 @@ using atoms::testing::emulator;
 using atoms::testing::recorded_request;
 using atoms::testing::reply;
 using atoms_test::options_for;
+using atoms_test::quick_retries;
 using namespace std::chrono_literals;
 
 namespace {
@@ -35,13 +35,6 @@ namespace {
 constexpr auto tuple = asio::as_tuple(asio::deferred);
 
 using clock_type = std::chrono::steady_clock;
-
-// Options whose waits are short and exact, so the tests are quick and their timing clear.
-atoms::client_options quick_retries(const emulator& emu) {
-  auto o = options_for(emu);
-  o.retry = {.max_attempts = 3, .initial_backoff = 20ms, .max_backoff = 2s, .jitter = 0, .deadline = 20s};
-  return o;
-}
 
 // An interceptor that answers `status` (with `headers` and `body`) to the first `n` requests
 // whose target contains `needle`, and counts every request it sees.
@@ -59,13 +52,6 @@ struct fail_first {
     return reply{.status = status, .body = body, .headers = headers};
   }
 };
-
-// A port on 127.0.0.1 where nothing listens: bound by the system, then let go.
-unsigned short unused_port() {
-  asio::io_context io;
-  asio::ip::tcp::acceptor a(io, {asio::ip::make_address("127.0.0.1"), 0});
-  return a.local_endpoint().port();
-}
 
 // What the observability hook was told, copied out of the views it is given.
 struct seen_attempt {
@@ -212,7 +198,7 @@ TEST_SUITE("retry") {
 
       // The same request to a port where nothing listens never reaches a server: retried.
       auto opts = quick_retries(emu);
-      opts.base_url = "https://127.0.0.1:" + std::to_string(unused_port()) + "/atoms/v1";
+      opts.base_url = "https://127.0.0.1:" + std::to_string(emulator::unused_port()) + "/atoms/v1";
       auto refused = std::make_shared<atoms::detail::client_state>(io.get_executor(), opts);
       atoms::diagnostics diag2;
       atoms::error_code ec2 = co_await refused->call(create, diag2, data);

@@ -76,6 +76,15 @@ inline smallest::atoms::client_options options_for(const smallest::atoms::testin
       .base_url = emu.base_url(), .api_key = emu.api_key(), .ca_pem = emu.ca_pem(), .use_system_ca = false};
 }
 
+/// options_for(emu) with retries whose waits are short and exact (3 attempts, 20 ms then
+/// 40 ms, no jitter, a 20 s deadline), so retry tests are quick and their timing clear.
+inline smallest::atoms::client_options quick_retries(const smallest::atoms::testing::emulator& emu) {
+  using namespace std::chrono_literals;
+  auto o = options_for(emu);
+  o.retry = {.max_attempts = 3, .initial_backoff = 20ms, .max_backoff = 2s, .jitter = 0, .deadline = 20s};
+  return o;
+}
+
 /// A UTC time stamp, to the millisecond, for expected values in decoding tests.
 inline smallest::atoms::timestamp utc(int y, unsigned mo, unsigned d, int h = 0, int mi = 0, int s = 0,
                                       int ms = 0) {
