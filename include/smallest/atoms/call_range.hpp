@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <unordered_set>
@@ -38,6 +39,16 @@ struct range_options {
   bool deduplicate = true;
   /// Stop after this many logs.
   std::optional<std::size_t> max_items{};
+  /// Filters of the caller's own, applied to each log as its page arrives (on the range's
+  /// strand, before the log is yielded or, in calls_with_details(), its details fetched).
+  /// They must not throw. `keep`: yield only the logs for which it returns true (max_items
+  /// counts those); empty keeps every log.
+  std::function<bool(const call_log&)> keep{};
+  /// End the walk at the first log for which it returns true: that log and all after it are
+  /// not yielded, and no further page is asked for. For bounds the order proves: in the
+  /// default order (updatedAt, newest first), a call updated before T means every call after
+  /// it was created before T. Empty never ends the walk early.
+  std::function<bool(const call_log&)> stop{};
 };
 
 namespace detail {
@@ -59,6 +70,8 @@ class range_state : public std::enable_shared_from_this<range_state> {
   std::size_t duplicates = 0;  // dropped by deduplication
   std::size_t yielded = 0;
   std::size_t pages = 0;  // answered pages taken in
+  std::size_t filtered = 0;  // dropped by range_options::keep
+  std::int64_t reported_total() const noexcept { return max_total_; }
 
  private:
   struct fetched_page {
@@ -178,6 +191,12 @@ class call_range {
   std::size_t duplicates_dropped() const noexcept { return state_ ? state_->duplicates : 0; }
   /// Pages received and taken in.
   std::size_t pages_fetched() const noexcept { return state_ ? state_->pages : 0; }
+  /// Logs dropped by range_options::keep.
+  std::size_t filtered_out() const noexcept { return state_ ? state_->filtered : 0; }
+  /// The largest `total` the service reported for the filter so far (0 before the first
+  /// page): what a progress display can count towards. Like the counters above, read it
+  /// between operations.
+  std::int64_t total_reported() const noexcept { return state_ ? state_->reported_total() : 0; }
 
   /// Ends the walk now: the page being fetched is cancelled, a pending operation completes
   /// with operation_aborted, later ones yield nothing. The destructor does this.

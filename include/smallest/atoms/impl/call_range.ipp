@@ -91,12 +91,21 @@ ATOMS_DECL error_code range_state::take(fetched_page& f, diagnostics& diag) {
   const bool more = pg.has_more ? *pg.has_more : size >= opts_.page_size;
   if (pg.total) max_total_ = std::max(max_total_, *pg.total);
   std::size_t fresh = 0;
-  for (auto& log : f.page.logs)
-    if (admit(log)) {
-      buffer_.push_back(std::move(log));
-      ++fresh;
+  bool stopped = false;
+  for (auto& log : f.page.logs) {
+    if (opts_.stop && opts_.stop(log)) {
+      stopped = true;
+      break;
     }
-  if (!more) {
+    if (!admit(log)) continue;
+    ++fresh;
+    if (opts_.keep && !opts_.keep(log)) {
+      ++filtered;
+      continue;
+    }
+    buffer_.push_back(std::move(log));
+  }
+  if (!more || stopped) {
     done_ = true;
     return {};
   }
