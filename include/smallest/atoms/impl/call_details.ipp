@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_CALL_DETAILS_IPP
 
 #include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/models/detail/json_encode.hpp>
 
 #include <limits>
 
@@ -285,6 +286,122 @@ ATOMS_DECL call_details tag_invoke(boost::json::value_to_tag<call_details>, boos
   });
   if (!have_call_id) throw detail::missing_member("callId");
   return d;
+}
+
+// ---- encoders: the keys of the decoders above, in the order the service writes them -----------
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, transcript_turn const& t) {
+  auto& o = jv.emplace_object();
+  o.reserve(3);
+  detail::put_enum(o, "role", t.role);
+  detail::put(o, "content", t.content);
+  detail::put(o, "timestamp", t.timestamp);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, disposition_metric const& m) {
+  auto& o = jv.emplace_object();
+  o.reserve(8 + m.extra.size());
+  detail::put(o, "identifier", m.identifier);
+  detail::put(o, "value", m.value);
+  detail::put(o, "confidence", m.confidence);
+  detail::put(o, "reasoning", m.reasoning);
+  if (m.type) {
+    boost::json::value const type = boost::json::value_from(*m.type, o.storage());
+    o.emplace("dispositionMetricType", type);
+    // The decoder keeps in `extra` a `dispositionValues` that held more than the type: keep
+    // that, with the type set.
+    boost::json::object nested(o.storage());
+    if (auto const* kept = m.extra.if_contains("dispositionValues"); kept && kept->is_object())
+      nested = kept->get_object();
+    nested["type"] = type;
+    o.emplace("dispositionValues", std::move(nested));
+  }
+  detail::put(o, "dispositionMetricPrompt", m.prompt);
+  if (!m.choices.empty()) detail::put(o, "choices", m.choices);
+  detail::put_extra(o, m.extra);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_analytics const& a) {
+  auto& o = jv.emplace_object();
+  o.reserve(2 + a.extra.size());
+  detail::put(o, "summary", a.summary);
+  detail::put(o, "dispositionMetrics", a.disposition_metrics);
+  detail::put_extra(o, a.extra);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, turn_transition const& t) {
+  auto& o = jv.emplace_object();
+  o.reserve(4);
+  detail::put(o, "turn", t.turn);
+  detail::put(o, "user_end", t.user_end);
+  detail::put(o, "bot_start", t.bot_start);
+  detail::put(o, "latency", t.latency);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, latency_metrics const& l) {
+  auto& o = jv.emplace_object();
+  o.reserve(8);
+  detail::put(o, "turns", l.turns);
+  detail::put(o, "avgLatency", l.avg_latency);
+  detail::put(o, "medianLatency", l.median_latency);
+  detail::put(o, "minLatency", l.min_latency);
+  detail::put(o, "maxLatency", l.max_latency);
+  detail::put(o, "latencies", l.latencies);
+  detail::put(o, "transitions", l.transitions);
+  detail::put(o, "processedAt", l.processed_at);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, voice_config const& c) {
+  auto& o = jv.emplace_object();
+  o.reserve(3);
+  detail::put(o, "model", c.model);
+  detail::put(o, "voiceId", c.voice_id);
+  detail::put(o, "gender", c.gender);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, agent_ref const& a) {
+  if (!a.name && !a.description && a.extra.empty()) {
+    jv = std::string_view(a.id);
+    return;
+  }
+  auto& o = jv.emplace_object();
+  o.reserve(3 + a.extra.size());
+  detail::put(o, "_id", a.id);
+  detail::put(o, "name", a.name);
+  detail::put(o, "description", a.description);
+  detail::put_extra(o, a.extra);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_details const& d) {
+  auto& o = jv.emplace_object();
+  o.reserve(28 + d.extra.size());
+  detail::put_nonempty(o, "_id", d.id);
+  detail::put(o, "callId", d.call_id);
+  detail::put(o, "agent", d.agent);
+  detail::put_enum(o, "status", d.status);
+  detail::put(o, "duration", d.duration);
+  detail::put(o, "recordingUrl", d.recording_url);
+  detail::put(o, "recordingDualUrl", d.recording_dual_url);
+  detail::put(o, "from", d.from);
+  detail::put(o, "to", d.to);
+  detail::put_enum(o, "type", d.type);
+  detail::put(o, "transcript", d.transcript);
+  detail::put(o, "variables", d.variables);
+  detail::put(o, "events", d.events);
+  detail::put(o, "callCost", d.call_cost);
+  detail::put(o, "callFailureReason", d.call_failure_reason);
+  detail::put(o, "retryCallId", d.retry_call_id);
+  detail::put(o, "postCallAnalytics", d.post_call_analytics);
+  detail::put(o, "turnLatencyMetrics", d.turn_latency_metrics);
+  detail::put(o, "voiceConfigUsed", d.voice_config_used);
+  detail::put(o, "slmModelUsed", d.slm_model_used);
+  detail::put_enum(o, "disconnectionReason", d.disconnection_reason);
+  detail::put(o, "average_transcriber_latency", d.average_transcriber_latency);
+  detail::put(o, "average_agent_latency", d.average_agent_latency);
+  detail::put(o, "average_synthesizer_latency", d.average_synthesizer_latency);
+  detail::put(o, "createdAt", d.created_at);
+  detail::put(o, "updatedAt", d.updated_at);
+  detail::put_extra(o, d.extra);
 }
 
 }  // namespace smallest::atoms

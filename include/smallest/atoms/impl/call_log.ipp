@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_CALL_LOG_IPP
 
 #include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/detail/json_encode.hpp>
 
 #include <utility>
 
@@ -176,6 +177,107 @@ ATOMS_DECL search_result tag_invoke(boost::json::value_to_tag<search_result>, bo
       r.extra.emplace(key, v);
   });
   return r;
+}
+
+// ---- encoders -----------------------------------------------------------------------------------
+
+namespace detail {
+
+// `agentDispositionConfig` / `dispositionMetricsConfig`: the listing's {identifier, type} for
+// each metric, not metric_config's own encoding (which writes the configuration's keys).
+inline boost::json::array write_listed_metric_configs(std::vector<metric_config> const& configs,
+                                                      boost::json::storage_ptr const& sp) {
+  boost::json::array a(sp);
+  a.reserve(configs.size());
+  for (auto const& c : configs) {
+    boost::json::object o(sp);
+    o.reserve(4 + c.extra.size());
+    put(o, "identifier", c.identifier);
+    put_enum(o, "type", c.type);
+    if (!c.prompt.empty()) put(o, "dispositionMetricPrompt", c.prompt);
+    if (!c.choices.empty()) put(o, "choices", c.choices);
+    put_extra(o, c.extra);
+    a.push_back(std::move(o));
+  }
+  return a;
+}
+
+// A list item, or with `listed` false a search item, which leaves out `dispositionMetrics` and
+// `agentDispositionConfig` when they are empty (the search does not send them; the list always
+// does).
+inline void write_call_log(boost::json::object& o, call_log const& l, bool listed) {
+  o.reserve(26 + l.extra.size());
+  put_nonempty(o, "_id", l.id);
+  put(o, "callId", l.call_id);
+  put_enum(o, "status", l.status);
+  put(o, "duration", l.duration);
+  put(o, "from", l.from);
+  put(o, "to", l.to);
+  put_enum(o, "type", l.type);
+  put(o, "agentId", l.agent_id);
+  put(o, "recordingUrl", l.recording_url);
+  put(o, "recordingDualUrl", l.recording_dual_url);
+  put_enum(o, "disconnectionReason", l.disconnection_reason);
+  put(o, "retryCount", l.retry_count);
+  put(o, "createdAt", l.created_at);
+  put(o, "updatedAt", l.updated_at);
+  if (listed || !l.disposition_metrics.empty()) {
+    boost::json::object metrics(o.storage());
+    for (auto const& [identifier, value] : l.disposition_metrics)
+      metrics.emplace(identifier, boost::json::value_from(value, o.storage()));
+    o.emplace("dispositionMetrics", std::move(metrics));
+  }
+  if (listed || !l.agent_disposition_config.empty())
+    o.emplace("agentDispositionConfig", write_listed_metric_configs(l.agent_disposition_config, o.storage()));
+  put(o, "callFailureReason", l.call_failure_reason);
+  put(o, "callCost", l.call_cost);
+  put(o, "versionId", l.version_id);
+  put(o, "versionNumber", l.version_number);
+  put(o, "isTest", l.is_test);
+  put(o, "retryCallId", l.retry_call_id);
+  put(o, "retryAttemptNumber", l.retry_attempt_number);
+  put(o, "postCallAnalytics", l.post_call_analytics);
+  put(o, "turnLatencyMetrics", l.turn_latency_metrics);
+  put_extra(o, l.extra);
+}
+
+}  // namespace detail
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_log const& l) {
+  detail::write_call_log(jv.emplace_object(), l, true);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, pagination const& p) {
+  auto& o = jv.emplace_object();
+  o.reserve(5);
+  detail::put(o, "total", p.total);
+  detail::put(o, "page", p.page);
+  detail::put(o, "limit", p.limit);
+  detail::put(o, "hasMore", p.has_more);
+  detail::put(o, "totalPages", p.total_pages);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_page const& p) {
+  auto& o = jv.emplace_object();
+  o.reserve(3 + p.extra.size());
+  detail::put(o, "logs", p.logs);
+  o.emplace("pagination", boost::json::value_from(p.pagination, o.storage()));
+  o.emplace("dispositionMetricsConfig",
+            detail::write_listed_metric_configs(p.disposition_metrics_config, o.storage()));
+  detail::put_extra(o, p.extra);
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, search_result const& r) {
+  auto& o = jv.emplace_object();
+  o.reserve(3 + r.extra.size());
+  boost::json::array logs(o.storage());
+  logs.reserve(r.logs.size());
+  for (auto const& l : r.logs)
+    detail::write_call_log(logs.emplace_back(boost::json::object_kind).get_object(), l, false);
+  o.emplace("logs", std::move(logs));
+  detail::put(o, "total", r.total);
+  detail::put(o, "requestedCount", r.requested_count);
+  detail::put_extra(o, r.extra);
 }
 
 }  // namespace smallest::atoms

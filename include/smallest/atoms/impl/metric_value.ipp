@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_METRIC_VALUE_IPP
 
 #include <smallest/atoms/models/detail/json_decode.hpp>
+#include <smallest/atoms/models/detail/json_encode.hpp>
 #include <smallest/atoms/models/metric_value.hpp>
 
 #include <charconv>
@@ -127,6 +128,16 @@ ATOMS_DECL metric_value tag_invoke(boost::json::value_to_tag<metric_value>, boos
     case boost::json::kind::uint64: return metric_value(jv.get_uint64());
     case boost::json::kind::double_: return metric_value(jv.get_double());
     default: detail::throw_unexpected("a string, a number, a boolean or null", jv);
+  }
+}
+
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, metric_value const& v) {
+  switch (v.data_.index()) {
+    case 1: jv = std::string_view(std::get<std::string>(v.data_)); break;
+    case 2: jv = std::get<std::int64_t>(v.data_); break;
+    case 3: jv = detail::write_number(std::get<double>(v.data_), jv.storage()); break;
+    case 4: jv = std::get<bool>(v.data_); break;
+    default: jv = nullptr; break;
   }
 }
 

@@ -21,6 +21,7 @@
 #include <boost/json/array.hpp>
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <cstdint>
@@ -231,23 +232,51 @@ struct call_details {
   boost::json::object extra;
 };
 
-// ---- JSON mappings (Boost.JSON `value_to`) ----------------------------------------------------
-// Each throws detail::json_decode_error on a value of the wrong type.
+// ---- JSON mappings (Boost.JSON `value_to` and `value_from`) -----------------------------------
+// Each `value_to` throws detail::json_decode_error on a value of the wrong type.
+//
+// Each `value_from` gives back the service's JSON: every field under the key it is read from,
+// then every member of `extra` as it is (a typed field wins over a member of `extra` with the
+// same key). An absent optional is left out, not written as null (the decoders read both
+// alike); integer fields are written as integers, double fields as doubles, time stamps in the
+// service's ISO-8601 form ("2026-01-19T17:09:47.790Z"), an `open_enum` as its `raw` spelling
+// when it has one.
 
 ATOMS_DECL transcript_turn tag_invoke(boost::json::value_to_tag<transcript_turn>,
                                       boost::json::value const& jv);
+/// `role` (when set), `content` (always), `timestamp` (when set; a number sent for it comes
+/// back in the ISO-8601 form).
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, transcript_turn const& t);
 ATOMS_DECL disposition_metric tag_invoke(boost::json::value_to_tag<disposition_metric>,
                                          boost::json::value const& jv);
+/// `identifier`, `value` (always, null included), and the type under both keys,
+/// `dispositionMetricType` and `dispositionValues: {type}` (DESIGN: write both, read either;
+/// anything else the service put in `dispositionValues` is kept beside the type).
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, disposition_metric const& m);
 ATOMS_DECL call_analytics tag_invoke(boost::json::value_to_tag<call_analytics>, boost::json::value const& jv);
+/// `dispositionMetrics` always in the details' array form (also when it was read from the
+/// listing's {identifier: value} object).
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_analytics const& a);
 ATOMS_DECL turn_transition tag_invoke(boost::json::value_to_tag<turn_transition>,
                                       boost::json::value const& jv);
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, turn_transition const& t);
 ATOMS_DECL latency_metrics tag_invoke(boost::json::value_to_tag<latency_metrics>,
                                       boost::json::value const& jv);
+/// `latencies` and `transitions` always (the service sends both, empty or not); a NaN latency
+/// (read from null) is written as null.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, latency_metrics const& l);
 ATOMS_DECL voice_config tag_invoke(boost::json::value_to_tag<voice_config>, boost::json::value const& jv);
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, voice_config const& c);
 /// Accepts the agent object or a bare id string.
 ATOMS_DECL agent_ref tag_invoke(boost::json::value_to_tag<agent_ref>, boost::json::value const& jv);
+/// The bare id string when nothing but the id is known (how the service sends an unpopulated
+/// agent), otherwise the object.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, agent_ref const& a);
 /// `jv` is the `data` member of the response. A missing or non-string `callId` is an error.
 ATOMS_DECL call_details tag_invoke(boost::json::value_to_tag<call_details>, boost::json::value const& jv);
+/// The `data` object again: `transcript`, `variables` and `events` always (the service sends
+/// them on every call, empty or not); `_id`, `status`, `type` and `disconnectionReason` when set.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_details const& d);
 
 }  // namespace smallest::atoms
 

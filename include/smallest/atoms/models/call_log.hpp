@@ -21,6 +21,7 @@
 
 #include <boost/json/object.hpp>
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <cstdint>
@@ -163,15 +164,29 @@ struct search_result {
   std::vector<std::string> missing{};
 };
 
-// ---- JSON mappings (Boost.JSON `value_to`) ----------------------------------------------------
+// ---- JSON mappings (Boost.JSON `value_to` and `value_from`) -----------------------------------
+// Each `value_from` gives back the service's JSON, as for `call_details` (see there): the keys
+// the decoder reads, then `extra`; absent optionals left out.
 
 /// A missing or non-string `callId` is a `detail::json_decode_error`.
 ATOMS_DECL call_log tag_invoke(boost::json::value_to_tag<call_log>, boost::json::value const& jv);
+/// The list item: `dispositionMetrics` (the {identifier: value} object) and
+/// `agentDispositionConfig` always, since the listing always sends them; each configured metric
+/// in the listing's shape, `{identifier, type}` (with `dispositionMetricPrompt` and `choices`
+/// when it has them, and its `extra`).
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_log const& l);
 ATOMS_DECL pagination tag_invoke(boost::json::value_to_tag<pagination>, boost::json::value const& jv);
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, pagination const& p);
 /// `jv` is the `data` member of the response.
 ATOMS_DECL call_page tag_invoke(boost::json::value_to_tag<call_page>, boost::json::value const& jv);
+/// The `data` object again: `logs`, `pagination` and `dispositionMetricsConfig` always.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, call_page const& p);
 /// `jv` is the `data` member of the response.
 ATOMS_DECL search_result tag_invoke(boost::json::value_to_tag<search_result>, boost::json::value const& jv);
+/// The `data` object again, without `missing` (ours, not the service's). Its logs leave out
+/// `dispositionMetrics` and `agentDispositionConfig` when they are empty: the search does not
+/// send them.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, search_result const& r);
 
 }  // namespace smallest::atoms
 

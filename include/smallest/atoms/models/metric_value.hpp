@@ -11,6 +11,7 @@
 #include <smallest/atoms/models/time.hpp>
 
 #include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <concepts>
@@ -89,11 +90,18 @@ class metric_value {
   std::string to_string() const;
 
  private:
+  // Writes an integer as an integer and a double as a double, which `kind()` does not tell apart.
+  friend void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, metric_value const& v);
+
   std::variant<std::monostate, std::string, std::int64_t, double, bool> data_;
 };
 
 /// Reads null, a string, a number or a boolean; an array or an object is a `json_decode_error`.
 ATOMS_DECL metric_value tag_invoke(boost::json::value_to_tag<metric_value>, boost::json::value const& jv);
+
+/// Writes the value as it was read: null, the string, the integer, the double (null for a NaN
+/// or an infinity, which JSON cannot carry), the boolean.
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, metric_value const& v);
 
 }  // namespace smallest::atoms
 

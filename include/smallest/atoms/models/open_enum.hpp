@@ -6,6 +6,9 @@
 // enum for the values we know, and the string as sent, so a value we do not know yet is kept
 // rather than lost or turned into an error.
 
+#include <boost/json/value.hpp>
+#include <boost/json/value_from.hpp>
+
 #include <cstddef>
 #include <iosfwd>
 #include <optional>
@@ -125,6 +128,14 @@ struct open_enum {
 template <class Enum>
 std::string_view to_string(open_enum<Enum> const& e) noexcept {
   return e.name();
+}
+
+/// `boost::json::value_from`: the string as the service sent it (`raw`) when there is one,
+/// whatever its case ("IN_QUEUE" stays "IN_QUEUE"), else the service's spelling of `value`
+/// ("completed" for `call_status::completed` set in code; "unknown" for an unset one).
+template <class Enum>
+void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, open_enum<Enum> const& e) {
+  jv = e.raw.empty() ? enum_name(e.value) : std::string_view(e.raw);
 }
 
 }  // namespace smallest::atoms
