@@ -219,6 +219,62 @@ TEST_SUITE("range") {
     });
   }
 
+  TEST_CASE("keep filters each log before it is yielded; stop ends the walk without asking for more pages") {
+    emulator emu({.calls = 1000});
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      auto everything = client.calls({}, {.page_size = 100});
+      std::vector<atoms::call_log> all;
+      while (auto log = co_await everything.async_next()) all.push_back(std::move(*log));
+      REQUIRE(all.size() == 1000);
+
+      // keep: the completed calls only, max_items counting those kept.
+      std::size_t completed = 0;
+      for (const auto& log : all) completed += log.status == atoms::call_status::completed;
+      auto kept = client.calls(
+          {}, {.page_size = 100, .keep = [](const atoms::call_log& l) { return l.status == atoms::call_status::completed; }});
+      std::size_t got = 0;
+      while (auto log = co_await kept.async_next()) {
+        CHECK(log->status == atoms::call_status::completed);
+        ++got;
+      }
+      CHECK(got == completed);
+      CHECK(kept.filtered_out() == 1000 - completed);
+      CHECK(kept.total_reported() == 1000);
+      auto first_ten = client.calls(
+          {}, {.page_size = 100, .max_items = 10, .keep = [](const atoms::call_log& l) {
+                 return l.status == atoms::call_status::completed;
+               }});
+      CHECK((co_await walk(first_ten)).size() == 10);
+
+      // stop: at the 250th log of the order, in page 3; no page 4 is asked for.
+      const std::string at = all[249].call_id;
+      const std::size_t before = list_requests(emu);
+      auto stopped = client.calls({}, {.page_size = 100, .stop = [at](const atoms::call_log& l) { return l.call_id == at; }});
+      const auto head = co_await walk(stopped);
+      REQUIRE(head.size() == 249);
+      CHECK(head.back() == all[248].call_id);
+      co_await sleep_for(io, 50ms);
+      CHECK(list_requests(emu) - before == 3);
+
+      // Both through the details pipeline: details only for what is kept, before the stop.
+      const std::size_t details_before = emu.requests().size();
+      auto details = client.calls_with_details(
+          {}, {.page_size = 100,
+               .keep = [](const atoms::call_log& l) { return l.status == atoms::call_status::completed; },
+               .stop = [at](const atoms::call_log& l) { return l.call_id == at; }});
+      std::size_t fetched = 0;
+      while (auto r = co_await details.async_next()) {
+        CHECK(!r->ec);
+        ++fetched;
+      }
+      std::size_t expected = 0;
+      for (std::size_t i = 0; i < 249; ++i) expected += all[i].status == atoms::call_status::completed;
+      CHECK(fetched == expected);
+      CHECK(emu.requests().size() - details_before == expected + 3);
+    });
+  }
+
   TEST_CASE("cancelling a pending async_next, or destroying the range, stops cleanly") {
     emulator emu({.calls = 300, .latency = 300ms});
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {

@@ -1,6 +1,5 @@
 #include "output.hpp"
 
-#include <boost/json/serialize.hpp>
 #include <boost/json/value_from.hpp>
 
 #include <algorithm>
@@ -141,7 +140,7 @@ class jsonl_writer final : public call_writer {
   void finish() override { out_.flush(); }
 
  private:
-  void line(const boost::json::value& v) { out_ << boost::json::serialize(v) << '\n'; }
+  void line(const boost::json::value& v) { out_ << to_json(v) << '\n'; }
   std::ostream& out_;
 };
 
@@ -196,7 +195,7 @@ class csv_writer final : public call_writer {
         other[id] = value;
     }
     for (const auto* v : values) add(v ? std::string_view(*v) : std::string_view());
-    add(other.empty() ? std::string() : boost::json::serialize(other));
+    add(other.empty() ? std::string() : to_json(other));
     out_ << add.text << "\r\n";
   }
 
@@ -265,6 +264,90 @@ std::unique_ptr<call_writer> make_call_writer(format f, std::ostream& out, bool 
       break;
   }
   return std::make_unique<table_writer>(out);
+}
+
+namespace {
+
+void append_json_string(std::string& out, std::string_view s) {
+  static constexpr char hex[] = "0123456789abcdef";
+  out += '"';
+  for (char ch : s) {
+    const auto c = static_cast<unsigned char>(ch);
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (c < 0x20) {
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += ch;
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_json(std::string& out, const boost::json::value& v) {
+  switch (v.kind()) {
+    case boost::json::kind::null:
+      out += "null";
+      return;
+    case boost::json::kind::bool_:
+      out += v.get_bool() ? "true" : "false";
+      return;
+    case boost::json::kind::int64:
+      out += std::to_string(v.get_int64());
+      return;
+    case boost::json::kind::uint64:
+      out += std::to_string(v.get_uint64());
+      return;
+    case boost::json::kind::double_: {
+      char buf[64];
+      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
+      out.append(buf, ec == std::errc{} ? end : buf);
+      return;
+    }
+    case boost::json::kind::string:
+      append_json_string(out, v.get_string());
+      return;
+    case boost::json::kind::array: {
+      out += '[';
+      bool first = true;
+      for (const auto& e : v.get_array()) {
+        if (!std::exchange(first, false)) out += ',';
+        append_json(out, e);
+      }
+      out += ']';
+      return;
+    }
+    case boost::json::kind::object: {
+      out += '{';
+      bool first = true;
+      for (const auto& m : v.get_object()) {
+        if (!std::exchange(first, false)) out += ',';
+        append_json_string(out, m.key());
+        out += ':';
+        append_json(out, m.value());
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+}  // namespace
+
+std::string to_json(const boost::json::value& v) {
+  std::string out;
+  append_json(out, v);
+  return out;
 }
 
 std::string csv_field(std::string_view text) {
@@ -383,7 +466,7 @@ void print_call(std::ostream& out, const atoms::call_details& d) {
 
 void print_config(std::ostream& out, format f, const atoms::post_call_config& c) {
   if (f == format::jsonl) {
-    out << boost::json::serialize(boost::json::value_from(c)) << '\n';
+    out << to_json(boost::json::value_from(c)) << '\n';
     return;
   }
   if (f == format::csv) {

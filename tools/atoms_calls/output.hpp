@@ -7,6 +7,8 @@
 #include <smallest/atoms/models/call_log.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 
+#include <boost/json/value.hpp>
+
 #include <memory>
 #include <optional>
 #include <ostream>
@@ -40,6 +42,11 @@ std::unique_ptr<call_writer> make_call_writer(format f, std::ostream& out, bool 
 void print_call(std::ostream& out, const smallest::atoms::call_details& d);
 
 void print_config(std::ostream& out, format f, const smallest::atoms::post_call_config& c);
+
+/// Compact JSON text, as boost::json::serialize writes it except for numbers: a double is
+/// written in its shortest round-trip form without an exponent where one is not needed
+/// ("261", "0.91", not "2.61E2", "9.1E-1"), so other tools read back the service's values.
+std::string to_json(const boost::json::value& v);
 
 /// One CSV field, quoted when it holds a comma, a quote, CR or LF (quotes doubled).
 std::string csv_field(std::string_view text);

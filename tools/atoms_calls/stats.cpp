@@ -3,7 +3,6 @@
 #include "output.hpp"
 
 #include <boost/json/object.hpp>
-#include <boost/json/serialize.hpp>
 
 #include <algorithm>
 #include <cmath>
@@ -153,7 +152,7 @@ void call_stats::print(std::ostream& out, format f) const {
       metrics[id] = std::move(jm);
     }
     o["metrics"] = std::move(metrics);
-    out << boost::json::serialize(o) << '\n';
+    out << to_json(o) << '\n';
     return;
   }
   if (f == format::csv) {
