@@ -422,10 +422,11 @@ void print_call(std::ostream& out, const atoms::call_details& d) {
       << '\n';
   if (const auto& m = d.turn_latency_metrics; m && m->avg_latency) {
     out << "  latency    " << number(std::round(*m->avg_latency)) << " ms average";
-    if (m->median_latency) out << ", " << number(std::round(*m->median_latency)) << " median";
+    if (m->median_latency) out << ", " << number(std::round(*m->median_latency)) << " ms median";
     if (m->min_latency && m->max_latency)
-      out << ", " << number(std::round(*m->min_latency)) << "\xE2\x80\x93" << number(std::round(*m->max_latency));
-    out << " over " << m->latencies.size() << " turns\n";
+      out << ", " << number(std::round(*m->min_latency)) << "\xE2\x80\x93" << number(std::round(*m->max_latency))
+          << " ms";
+    out << " (" << m->latencies.size() << " turns)\n";
   }
 
   out << "\nTranscript (" << d.transcript.size() << " turns)\n";

@@ -141,8 +141,10 @@ void call_stats::print(std::ostream& out, format f) const {
       dur["p95"] = d.p95;
     }
     o["duration"] = std::move(dur);
-    boost::json::object cost{{"count", costed_}, {"total", cost_}};
-    if (costed_) cost["mean"] = cost_ / static_cast<double>(costed_);
+    // Rounded to a millionth: a sum of thousands of decimal prices carries binary noise.
+    auto millionths = [](double v) { return std::round(v * 1e6) / 1e6; };
+    boost::json::object cost{{"count", costed_}, {"total", millionths(cost_)}};
+    if (costed_) cost["mean"] = millionths(cost_ / static_cast<double>(costed_));
     o["cost"] = std::move(cost);
     boost::json::object metrics;
     for (const auto& id : metric_order_) {
