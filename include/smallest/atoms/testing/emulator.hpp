@@ -139,9 +139,11 @@ namespace smallest::atoms::testing {
 
 class emulator {
  public:
-  // Binds 127.0.0.1:0 and starts serving on its own io_context and threads: it never runs
-  // anything on the caller's executors. Throws if the port or the certificate cannot be
-  // made, and std::invalid_argument for an invalid emulator_options::faults.
+  // Binds 127.0.0.1:<emulator_options::port> (0: a free port) and starts serving on its
+  // own io_context and threads: it never runs anything on the caller's executors. Throws
+  // std::system_error if the port cannot be listened on (in use, say), an exception if the
+  // certificate cannot be made, and std::invalid_argument for an invalid
+  // emulator_options::faults.
   explicit emulator(emulator_options options = {})
       : server_(std::make_unique<detail::server>(std::move(options))) {}
 

@@ -111,6 +111,12 @@ struct emulator_options {
   // false serves plain HTTP.
   bool tls = true;
 
+  // The port of 127.0.0.1 the API's origin listens on; 0 picks a free one (see
+  // emulator::port()). A port another socket listens on makes the emulator's constructor
+  // throw std::system_error ("emulator: cannot listen on 127.0.0.1:PORT: Address already in
+  // use"). The recordings' origin always takes a free port.
+  std::uint16_t port = 0;
+
   // The only key accepted in "Authorization: Bearer <key>".
   std::string api_key = "test-key";
 

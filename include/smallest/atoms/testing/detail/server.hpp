@@ -56,6 +56,7 @@
 #include <optional>
 #include <random>
 #include <string>
+#include <system_error>
 #include <thread>
 #include <tuple>
 #include <type_traits>
@@ -783,10 +784,17 @@ class server {
       tls_->use_private_key(asio::buffer(leaf.key_pem), asio::ssl::context::pem);
     }
     const tcp::endpoint endpoint{asio::ip::make_address_v4("127.0.0.1"), 0};
+    const tcp::endpoint api_endpoint{endpoint.address(), state_.options.port};
     acceptor_.open(endpoint.protocol());
     acceptor_.set_option(tcp::acceptor::reuse_address(true));
-    acceptor_.bind(endpoint);
-    acceptor_.listen(asio::socket_base::max_listen_connections);
+    // SO_REUSEADDR lets a fixed port be taken again while old connections linger in
+    // TIME_WAIT, never while another socket listens on it: that is EADDRINUSE, said plainly.
+    error_code ec;
+    acceptor_.bind(api_endpoint, ec);
+    if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec)
+      throw std::system_error(ec,
+                              "emulator: cannot listen on 127.0.0.1:" + std::to_string(api_endpoint.port()));
     port_ = acceptor_.local_endpoint().port();
     recording_acceptor_.open(endpoint.protocol());
     recording_acceptor_.set_option(tcp::acceptor::reuse_address(true));
