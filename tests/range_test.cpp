@@ -231,8 +231,9 @@ TEST_SUITE("range") {
       // keep: the completed calls only, max_items counting those kept.
       std::size_t completed = 0;
       for (const auto& log : all) completed += log.status == atoms::call_status::completed;
-      auto kept = client.calls(
-          {}, {.page_size = 100, .keep = [](const atoms::call_log& l) { return l.status == atoms::call_status::completed; }});
+      auto kept = client.calls({}, {.page_size = 100, .keep = [](const atoms::call_log& l) {
+                                      return l.status == atoms::call_status::completed;
+                                    }});
       std::size_t got = 0;
       while (auto log = co_await kept.async_next()) {
         CHECK(log->status == atoms::call_status::completed);
@@ -241,16 +242,17 @@ TEST_SUITE("range") {
       CHECK(got == completed);
       CHECK(kept.filtered_out() == 1000 - completed);
       CHECK(kept.total_reported() == 1000);
-      auto first_ten = client.calls(
-          {}, {.page_size = 100, .max_items = 10, .keep = [](const atoms::call_log& l) {
-                 return l.status == atoms::call_status::completed;
-               }});
+      auto first_ten =
+          client.calls({}, {.page_size = 100, .max_items = 10, .keep = [](const atoms::call_log& l) {
+                              return l.status == atoms::call_status::completed;
+                            }});
       CHECK((co_await walk(first_ten)).size() == 10);
 
       // stop: at the 250th log of the order, in page 3; no page 4 is asked for.
       const std::string at = all[249].call_id;
       const std::size_t before = list_requests(emu);
-      auto stopped = client.calls({}, {.page_size = 100, .stop = [at](const atoms::call_log& l) { return l.call_id == at; }});
+      auto stopped = client.calls(
+          {}, {.page_size = 100, .stop = [at](const atoms::call_log& l) { return l.call_id == at; }});
       const auto head = co_await walk(stopped);
       REQUIRE(head.size() == 249);
       CHECK(head.back() == all[248].call_id);

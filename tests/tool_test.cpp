@@ -35,8 +35,8 @@ constexpr const char* page_call = "CALL-1768842587790-69eb58";
 struct scratch_dir {
   fs::path path;
   scratch_dir() {
-    path = fs::temp_directory_path() / ("atoms-calls-test-" + std::to_string(::getpid()) + "-" +
-                                        std::to_string(counter()++));
+    path = fs::temp_directory_path() /
+           ("atoms-calls-test-" + std::to_string(::getpid()) + "-" + std::to_string(counter()++));
     fs::create_directories(path);
   }
   ~scratch_dir() {
@@ -171,7 +171,8 @@ std::size_t column(const std::vector<std::string>& header, std::string_view name
 }
 
 std::optional<atoms::timestamp> created_of(const boost::json::object& call) {
-  if (auto* c = call.if_contains("createdAt"); c && c->is_string()) return atoms::parse_iso8601(c->as_string());
+  if (auto* c = call.if_contains("createdAt"); c && c->is_string())
+    return atoms::parse_iso8601(c->as_string());
   return std::nullopt;
 }
 
@@ -269,8 +270,8 @@ TEST_SUITE("atoms-calls") {
     CHECK(table.out.find("confidence") != std::string::npos);
     for (const auto& turn : call.at("transcript").as_array())
       CHECK(table.out.find(std::string(turn.at("content").as_string())) != std::string::npos);
-    CHECK(table.out.find("Transcript (" + std::to_string(call.at("transcript").as_array().size()) + " turns)") !=
-          std::string::npos);
+    CHECK(table.out.find("Transcript (" + std::to_string(call.at("transcript").as_array().size()) +
+                         " turns)") != std::string::npos);
 
     const auto ids = b.emu.call_ids();
     outcome lines = b.run({"--format", "jsonl", "get", ids[3], ids[1]});
@@ -347,7 +348,8 @@ TEST_SUITE("atoms-calls") {
       CHECK((*t >= since && *t <= until));
     }
     auto requests = b.emu.requests();
-    for (std::size_t i = before; i < requests.size(); ++i) CHECK(requests[i].target.find("date") == std::string::npos);
+    for (std::size_t i = before; i < requests.size(); ++i)
+      CHECK(requests[i].target.find("date") == std::string::npos);
 
     outcome server = b.run({"--format", "jsonl", "list", "--all", "--server-dates", "--since",
                             atoms::format_iso8601(since), "--until", atoms::format_iso8601(until)});
@@ -365,7 +367,8 @@ TEST_SUITE("atoms-calls") {
     std::vector<atoms::timestamp> created;
     for (const auto& c : plain.calls()) created.push_back(*created_of(c));
     std::sort(created.rbegin(), created.rend());
-    outcome all = plain.run({"--format", "jsonl", "list", "--all", "--since", atoms::format_iso8601(created[49])});
+    outcome all =
+        plain.run({"--format", "jsonl", "list", "--all", "--since", atoms::format_iso8601(created[49])});
     REQUIRE(all.status == 0);
     CHECK(jsonl(all.out).size() == 50);
     CHECK(plain.emu.requests().size() - plain_before == 6);
@@ -431,7 +434,8 @@ TEST_SUITE("atoms-calls") {
     std::map<std::string, std::map<std::string, std::int64_t>> metrics;
     for (const auto& c : b.calls()) {
       ++statuses[std::string(c.at("status").as_string())];
-      if (auto* d = c.if_contains("duration"); d && d->is_number()) durations.push_back(d->to_number<double>());
+      if (auto* d = c.if_contains("duration"); d && d->is_number())
+        durations.push_back(d->to_number<double>());
       if (auto* k = c.if_contains("callCost"); k && k->is_number()) cost += k->to_number<double>();
       if (auto* a = c.if_contains("postCallAnalytics"); a && a->is_object())
         for (const auto& m : a->as_object().at("dispositionMetrics").as_array()) {
@@ -456,7 +460,8 @@ TEST_SUITE("atoms-calls") {
     for (const auto& [id, values] : metrics) {
       CAPTURE(id);
       const auto& m = s.at("metrics").at(id).as_object();
-      for (const auto& [value, count] : values) CHECK(m.at("values").at(value).to_number<std::int64_t>() == count);
+      for (const auto& [value, count] : values)
+        CHECK(m.at("values").at(value).to_number<std::int64_t>() == count);
     }
 
     outcome table = b.run({"stats", "--status", "completed"});
@@ -504,13 +509,14 @@ TEST_SUITE("atoms-calls") {
       std::string text;
       std::string says;
     };
-    for (const auto& [text, says] : std::vector<bad_file>{
-             {"{not json", "not JSON"},
-             {"[1,2]", "expected a JSON object"},
-             {R"({"dispositionMetrics":[{"identifier":"x","dispositionMetricPrompt":"p","dispositionMetricType":"ENUM"}]})",
-              "x"},
-             {R"({"dispositionMetrics":[{"identifier":"a b!","dispositionMetricPrompt":"p","dispositionMetricType":"STRING"}]})",
-              "a b!"}}) {
+    for (
+        const auto& [text, says] : std::vector<bad_file>{
+            {"{not json", "not JSON"},
+            {"[1,2]", "expected a JSON object"},
+            {R"({"dispositionMetrics":[{"identifier":"x","dispositionMetricPrompt":"p","dispositionMetricType":"ENUM"}]})",
+             "x"},
+            {R"({"dispositionMetrics":[{"identifier":"a b!","dispositionMetricPrompt":"p","dispositionMetricType":"STRING"}]})",
+             "a b!"}}) {
       CAPTURE(text);
       const fs::path bad = b.dir.path / "bad.json";
       std::ofstream(bad, std::ios::trunc) << text;
@@ -538,8 +544,8 @@ TEST_SUITE("atoms-calls") {
     CHECK(!objects[0].contains("transcript"));  // logs only
 
     const fs::path detailed = b.dir.path / "details.csv";
-    outcome d = b.run({"--concurrency", "4", "export", "--details", "--status", "completed", "--out",
-                       detailed.string()});
+    outcome d = b.run(
+        {"--concurrency", "4", "export", "--details", "--status", "completed", "--out", detailed.string()});
     CAPTURE(d.err);
     REQUIRE(d.status == 0);
     auto rows = parse_csv(read_file(detailed));

@@ -96,14 +96,10 @@ enum scope : unsigned {
 
 unsigned scope_of(command c) {
   switch (c) {
-    case command::list:
-      return for_list;
-    case command::export_calls:
-      return for_export;
-    case command::stats:
-      return for_stats;
-    default:
-      return 0;
+    case command::list: return for_list;
+    case command::export_calls: return for_export;
+    case command::stats: return for_stats;
+    default: return 0;
   }
 }
 
@@ -126,9 +122,12 @@ std::string time_bound(std::optional<atoms::timestamp>& into, std::string_view f
 
 const std::vector<flag>& flags() {
   static const std::vector<flag> all = {
-      {"--base-url", true, any, [](invocation& i, std::string_view v) { return (i.base_url = v, std::string()); }},
-      {"--api-key", true, any, [](invocation& i, std::string_view v) { return (i.api_key = v, std::string()); }},
-      {"--ca-file", true, any, [](invocation& i, std::string_view v) { return (i.ca_file = v, std::string()); }},
+      {"--base-url", true, any,
+       [](invocation& i, std::string_view v) { return (i.base_url = v, std::string()); }},
+      {"--api-key", true, any,
+       [](invocation& i, std::string_view v) { return (i.api_key = v, std::string()); }},
+      {"--ca-file", true, any,
+       [](invocation& i, std::string_view v) { return (i.ca_file = v, std::string()); }},
       {"--concurrency", true, any,
        [](invocation& i, std::string_view v) {
          auto n = count(v);
@@ -158,9 +157,12 @@ const std::vector<flag>& flags() {
          i.format_given = true;
          return std::string();
        }},
-      {"--no-progress", false, for_export, [](invocation& i, std::string_view) { return (i.progress = false, std::string()); }},
+      {"--no-progress", false, for_export,
+       [](invocation& i, std::string_view) { return (i.progress = false, std::string()); }},
       {"--agent", true, filters,
-       [](invocation& i, std::string_view v) { return (i.select.service.agent_ids.emplace_back(v), std::string()); }},
+       [](invocation& i, std::string_view v) {
+         return (i.select.service.agent_ids.emplace_back(v), std::string());
+       }},
       {"--campaign", true, filters,
        [](invocation& i, std::string_view v) {
          return (i.select.service.campaign_ids.emplace_back(v), std::string());
@@ -179,10 +181,14 @@ const std::vector<flag>& flags() {
          i.select.service.call_types.push_back(*t);
          return std::string();
        }},
-      {"--search", true, filters, [](invocation& i, std::string_view v) { return (i.select.service.search = v, std::string()); }},
-      {"--since", true, filters, [](invocation& i, std::string_view v) { return time_bound(i.select.since, "--since", v); }},
-      {"--until", true, filters, [](invocation& i, std::string_view v) { return time_bound(i.select.until, "--until", v); }},
-      {"--server-dates", false, filters, [](invocation& i, std::string_view) { return (i.select.server_dates = true, std::string()); }},
+      {"--search", true, filters,
+       [](invocation& i, std::string_view v) { return (i.select.service.search = v, std::string()); }},
+      {"--since", true, filters,
+       [](invocation& i, std::string_view v) { return time_bound(i.select.since, "--since", v); }},
+      {"--until", true, filters,
+       [](invocation& i, std::string_view v) { return time_bound(i.select.until, "--until", v); }},
+      {"--server-dates", false, filters,
+       [](invocation& i, std::string_view) { return (i.select.server_dates = true, std::string()); }},
       {"--sort", true, filters,
        [](invocation& i, std::string_view v) {
          auto f = known<atoms::sort_field>(v);
@@ -205,7 +211,8 @@ const std::vector<flag>& flags() {
          i.limit_given = true;
          return std::string();
        }},
-      {"--all", false, for_list, [](invocation& i, std::string_view) { return (i.all = true, std::string()); }},
+      {"--all", false, for_list,
+       [](invocation& i, std::string_view) { return (i.all = true, std::string()); }},
       {"--max", true, for_list,
        [](invocation& i, std::string_view v) {
          auto n = count(v);
@@ -213,8 +220,10 @@ const std::vector<flag>& flags() {
          i.max = *n;
          return std::string();
        }},
-      {"--details", false, for_export, [](invocation& i, std::string_view) { return (i.details = true, std::string()); }},
-      {"--out", true, for_export, [](invocation& i, std::string_view v) { return (i.out = v, std::string()); }},
+      {"--details", false, for_export,
+       [](invocation& i, std::string_view) { return (i.details = true, std::string()); }},
+      {"--out", true, for_export,
+       [](invocation& i, std::string_view v) { return (i.out = v, std::string()); }},
   };
   return all;
 }

@@ -37,10 +37,9 @@ std::string minute_of(const std::optional<atoms::timestamp>& t) {
 }
 
 std::size_t code_points(std::string_view s) {
-  return static_cast<std::size_t>(
-      std::count_if(s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(
+      s.begin(), s.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
 }
-
 
 std::string duration_of(const std::optional<double>& seconds) {
   if (!seconds) return "-";
@@ -53,10 +52,9 @@ std::string duration_of(const std::optional<double>& seconds) {
 // The fixed columns, in order, for a log and for details (the same columns, details adding
 // the transcript).
 std::vector<std::string_view> fixed_columns(bool details) {
-  std::vector<std::string_view> c = {"callId",   "createdAt", "updatedAt", "status",
-                                     "type",     "duration",  "from",      "to",
-                                     "agentId",  "callCost",  "disconnectionReason",
-                                     "avgLatency", "summary"};
+  std::vector<std::string_view> c = {
+      "callId",  "createdAt", "updatedAt",           "status",     "type",   "duration", "from", "to",
+      "agentId", "callCost",  "disconnectionReason", "avgLatency", "summary"};
   if (details) c.push_back("transcript");
   return c;
 }
@@ -242,9 +240,8 @@ class table_writer final : public call_writer {
     }
     if (type.rfind("telephony_", 0) == 0) type.erase(0, 10);
     out_ << pad(id, 26) << "  " << pad(minute_of(created), 16) << "  " << pad(status, 11) << "  "
-         << pad(type, 8) << "  " << pad(duration_of(duration), 8, true) << "  "
-         << pad(from.value_or("-"), 16) << "  " << pad(to.value_or("-"), 16) << "  "
-         << pad(cost ? number(*cost) : "-", 7, true) << '\n';
+         << pad(type, 8) << "  " << pad(duration_of(duration), 8, true) << "  " << pad(from.value_or("-"), 16)
+         << "  " << pad(to.value_or("-"), 16) << "  " << pad(cost ? number(*cost) : "-", 7, true) << '\n';
   }
 
   std::ostream& out_;
@@ -254,14 +251,12 @@ class table_writer final : public call_writer {
 
 }  // namespace
 
-std::unique_ptr<call_writer> make_call_writer(format f, std::ostream& out, bool details, std::size_t lookahead) {
+std::unique_ptr<call_writer> make_call_writer(format f, std::ostream& out, bool details,
+                                              std::size_t lookahead) {
   switch (f) {
-    case format::jsonl:
-      return std::make_unique<jsonl_writer>(out);
-    case format::csv:
-      return std::make_unique<csv_writer>(out, details, std::max<std::size_t>(lookahead, 1));
-    case format::table:
-      break;
+    case format::jsonl: return std::make_unique<jsonl_writer>(out);
+    case format::csv: return std::make_unique<csv_writer>(out, details, std::max<std::size_t>(lookahead, 1));
+    case format::table: break;
   }
   return std::make_unique<table_writer>(out);
 }
@@ -296,27 +291,17 @@ void append_json_string(std::string& out, std::string_view s) {
 
 void append_json(std::string& out, const boost::json::value& v) {
   switch (v.kind()) {
-    case boost::json::kind::null:
-      out += "null";
-      return;
-    case boost::json::kind::bool_:
-      out += v.get_bool() ? "true" : "false";
-      return;
-    case boost::json::kind::int64:
-      out += std::to_string(v.get_int64());
-      return;
-    case boost::json::kind::uint64:
-      out += std::to_string(v.get_uint64());
-      return;
+    case boost::json::kind::null: out += "null"; return;
+    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
+    case boost::json::kind::int64: out += std::to_string(v.get_int64()); return;
+    case boost::json::kind::uint64: out += std::to_string(v.get_uint64()); return;
     case boost::json::kind::double_: {
       char buf[64];
       auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
       out.append(buf, ec == std::errc{} ? end : buf);
       return;
     }
-    case boost::json::kind::string:
-      append_json_string(out, v.get_string());
-      return;
+    case boost::json::kind::string: append_json_string(out, v.get_string()); return;
     case boost::json::kind::array: {
       out += '[';
       bool first = true;
@@ -392,14 +377,16 @@ std::string fit(std::string_view text, std::size_t width) {
 std::vector<std::pair<std::string_view, const atoms::metric_value*>> metrics_of(const atoms::call_log& log) {
   std::vector<std::pair<std::string_view, const atoms::metric_value*>> all;
   if (log.post_call_analytics && !log.post_call_analytics->disposition_metrics.empty()) {
-    for (const auto& m : log.post_call_analytics->disposition_metrics) all.emplace_back(m.identifier, &m.value);
+    for (const auto& m : log.post_call_analytics->disposition_metrics)
+      all.emplace_back(m.identifier, &m.value);
     return all;
   }
   for (const auto& [id, value] : log.disposition_metrics) all.emplace_back(id, &value);
   return all;
 }
 
-std::vector<std::pair<std::string_view, const atoms::metric_value*>> metrics_of(const atoms::call_details& d) {
+std::vector<std::pair<std::string_view, const atoms::metric_value*>> metrics_of(
+    const atoms::call_details& d) {
   std::vector<std::pair<std::string_view, const atoms::metric_value*>> all;
   if (d.post_call_analytics)
     for (const auto& m : d.post_call_analytics->disposition_metrics) all.emplace_back(m.identifier, &m.value);
@@ -413,19 +400,20 @@ void print_call(std::ostream& out, const atoms::call_details& d) {
   out << "  duration   " << duration_of(d.duration) << '\n';
   out << "  from, to   " << or_dash(d.from) << " \xE2\x86\x92 " << or_dash(d.to) << '\n';
   if (d.agent)
-    out << "  agent      " << (d.agent->name ? *d.agent->name + " (" + d.agent->id + ")" : d.agent->id) << '\n';
+    out << "  agent      " << (d.agent->name ? *d.agent->name + " (" + d.agent->id + ")" : d.agent->id)
+        << '\n';
   out << "  cost       " << (d.call_cost ? number(*d.call_cost) : std::string("-")) << '\n';
   out << "  ended by   " << (d.disconnection_reason.raw.empty() ? "-" : d.disconnection_reason.raw) << '\n';
   if (d.call_failure_reason && !d.call_failure_reason->empty())
     out << "  failure    " << *d.call_failure_reason << '\n';
-  out << "  recording  " << (d.recording_url && !d.recording_url->empty() ? *d.recording_url : "not available")
-      << '\n';
+  out << "  recording  "
+      << (d.recording_url && !d.recording_url->empty() ? *d.recording_url : "not available") << '\n';
   if (const auto& m = d.turn_latency_metrics; m && m->avg_latency) {
     out << "  latency    " << number(std::round(*m->avg_latency)) << " ms average";
     if (m->median_latency) out << ", " << number(std::round(*m->median_latency)) << " ms median";
     if (m->min_latency && m->max_latency)
-      out << ", " << number(std::round(*m->min_latency)) << "\xE2\x80\x93" << number(std::round(*m->max_latency))
-          << " ms";
+      out << ", " << number(std::round(*m->min_latency)) << "\xE2\x80\x93"
+          << number(std::round(*m->max_latency)) << " ms";
     out << " (" << m->latencies.size() << " turns)\n";
   }
 
@@ -458,10 +446,12 @@ void print_call(std::ostream& out, const atoms::call_details& d) {
     std::string notes;
     if (m.type) notes = text_of(*m.type);
     if (m.confidence)
-      notes += (notes.empty() ? "" : ", ") + std::string("confidence ") + number(std::round(*m.confidence * 100) / 100);
+      notes += (notes.empty() ? "" : ", ") + std::string("confidence ") +
+               number(std::round(*m.confidence * 100) / 100);
     if (!notes.empty()) out << "  (" << notes << ')';
     out << '\n';
-    if (m.reasoning && !m.reasoning->empty()) out << "  " << std::string(width, ' ') << "  " << *m.reasoning << '\n';
+    if (m.reasoning && !m.reasoning->empty())
+      out << "  " << std::string(width, ' ') << "  " << *m.reasoning << '\n';
   }
 }
 

@@ -26,7 +26,8 @@ std::string progress::status(std::size_t done, std::size_t failed, std::optional
   if (total && *total > 0) {
     const std::size_t shown_total = std::max(*total, done);
     if (bar) {
-      const auto filled = static_cast<std::size_t>(24.0 * static_cast<double>(done) / static_cast<double>(shown_total));
+      const auto filled =
+          static_cast<std::size_t>(24.0 * static_cast<double>(done) / static_cast<double>(shown_total));
       s += '[' + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
     }
     s += std::to_string(done) + '/' + std::to_string(shown_total) + " calls";
@@ -35,7 +36,8 @@ std::string progress::status(std::size_t done, std::size_t failed, std::optional
   }
   if (failed) s += ", " + std::to_string(failed) + " failed";
   s += ", " + std::to_string(static_cast<long long>(std::llround(rate))) + "/s";
-  if (total && *total > done && rate > 0) s += ", ETA " + clock_text(static_cast<double>(*total - done) / rate);
+  if (total && *total > done && rate > 0)
+    s += ", ETA " + clock_text(static_cast<double>(*total - done) / rate);
   return s;
 }
 

@@ -14,7 +14,8 @@ class progress {
  public:
   using clock = std::chrono::steady_clock;
 
-  progress(std::ostream& err, bool terminal, bool enabled, std::chrono::milliseconds interval = std::chrono::seconds(5));
+  progress(std::ostream& err, bool terminal, bool enabled,
+           std::chrono::milliseconds interval = std::chrono::seconds(5));
 
   /// `total` is what the service reported (an estimate when calls are filtered on our side).
   void update(std::size_t done, std::size_t failed, std::optional<std::size_t> total);

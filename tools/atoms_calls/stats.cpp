@@ -189,8 +189,8 @@ void call_stats::print(std::ostream& out, format f) const {
   out << "\nStatus     " << breakdown(by_status_, count_) << "\nType       " << breakdown(by_type_, count_)
       << "\nDuration   ";
   if (d.count)
-    out << "mean " << seconds(d.mean) << ", median " << seconds(d.median) << ", p95 " << seconds(d.p95) << " ("
-        << d.count << " calls with a duration)";
+    out << "mean " << seconds(d.mean) << ", median " << seconds(d.median) << ", p95 " << seconds(d.p95)
+        << " (" << d.count << " calls with a duration)";
   else
     out << '-';
   out << "\nCost       ";
@@ -205,7 +205,8 @@ void call_stats::print(std::ostream& out, format f) const {
   out << "\nDisposition metrics\n";
   for (const auto& id : metric_order_) {
     const metric& m = metrics_.at(id);
-    out << "  " << id << (m.type.empty() ? "" : "  " + m.type) << "  (" << m.with_value << " calls with a value)\n";
+    out << "  " << id << (m.type.empty() ? "" : "  " + m.type) << "  (" << m.with_value
+        << " calls with a value)\n";
     auto values = ranked(m.values);
     const std::size_t shown = std::min<std::size_t>(values.size(), 8);
     std::size_t width = 0;
@@ -217,14 +218,14 @@ void call_stats::print(std::ostream& out, format f) const {
       const auto& [value, n] = values[i];
       std::string cell = pad(value, width);
       std::string count = std::to_string(n);
-      std::string bar(static_cast<std::size_t>(std::lround(20.0 * static_cast<double>(n) /
-                                                           static_cast<double>(std::max<std::size_t>(m.with_value, 1)))),
-                      '#');
-      out << "    " << cell << "  " << pad(count, 6, true) << "  " << pad(share(n, m.with_value), 6, true) << "  "
-          << bar << '\n';
+      std::string bar(
+          static_cast<std::size_t>(std::lround(20.0 * static_cast<double>(n) /
+                                               static_cast<double>(std::max<std::size_t>(m.with_value, 1)))),
+          '#');
+      out << "    " << cell << "  " << pad(count, 6, true) << "  " << pad(share(n, m.with_value), 6, true)
+          << "  " << bar << '\n';
     }
-    if (rest)
-      out << "    (other values: " << rest << " calls)\n";
+    if (rest) out << "    (other values: " << rest << " calls)\n";
   }
 }
 

@@ -64,7 +64,9 @@ atoms::range_options walk_options(const selection& s, std::size_t page_size, std
   if (!s.server_dates && (s.since || s.until)) {
     o.keep = [s](const atoms::call_log& log) { return s.keeps(log.created_at); };
     if (s.since && s.default_order())
-      o.stop = [since = *s.since](const atoms::call_log& log) { return log.updated_at && *log.updated_at < since; };
+      o.stop = [since = *s.since](const atoms::call_log& log) {
+        return log.updated_at && *log.updated_at < since;
+      };
   }
   return o;
 }
@@ -130,7 +132,8 @@ asio::awaitable<int> list(context c) {
 }
 
 asio::awaitable<int> stats(context c) {
-  atoms::call_range calls = c.client.calls(c.inv.select.service, walk_options(c.inv.select, 500, std::nullopt));
+  atoms::call_range calls =
+      c.client.calls(c.inv.select.service, walk_options(c.inv.select, 500, std::nullopt));
   call_stats totals;
   progress shown(c.io.err, c.io.err_is_terminal, c.inv.progress);
   for (;;) {
@@ -196,7 +199,8 @@ class staged_file {
 
 asio::awaitable<int> export_calls(context c) {
   staged_file file{fs::path(c.inv.out)};
-  if (!file.is_open()) co_return c.fail("cannot create " + file.temp().string() + " (is the directory writable?)");
+  if (!file.is_open())
+    co_return c.fail("cannot create " + file.temp().string() + " (is the directory writable?)");
   auto writer = make_call_writer(c.inv.format, file.stream(), c.inv.details);
   progress shown(c.io.err, c.io.err_is_terminal, c.inv.progress);
   std::size_t written = 0, vanished = 0;
@@ -241,7 +245,8 @@ asio::awaitable<int> export_calls(context c) {
   writer->finish();
   shown.finish();
   if (std::string why = file.commit(); !why.empty()) co_return c.fail(why + "; no file written");
-  c.io.err << "atoms-calls: exported " << written << (written == 1 ? " call" : " calls") << " to " << c.inv.out;
+  c.io.err << "atoms-calls: exported " << written << (written == 1 ? " call" : " calls") << " to "
+           << c.inv.out;
   if (vanished) c.io.err << " (" << vanished << " listed calls were gone before their details were read)";
   c.io.err << '\n';
   co_return 0;
@@ -287,33 +292,25 @@ asio::awaitable<int> config_set(context c) {
   std::string agent = c.inv.ids.front();
   atoms::post_call_config config = std::get<atoms::post_call_config>(std::move(read));
   const std::size_t metrics = config.disposition_metrics.size();
-  auto [ec, saved] =
-      co_await c.client.async_set_post_call_config(std::move(agent), std::move(config), diag, tuple_awaitable);
+  auto [ec, saved] = co_await c.client.async_set_post_call_config(std::move(agent), std::move(config), diag,
+                                                                  tuple_awaitable);
   if (ec) co_return c.fail(ec, diag);
   print_config(c.io.out, c.inv.format, saved);
-  c.io.err << "atoms-calls: saved the post-call analytics configuration of agent " << c.inv.ids.front() << " ("
-           << metrics << (metrics == 1 ? " metric" : " metrics") << ")\n";
+  c.io.err << "atoms-calls: saved the post-call analytics configuration of agent " << c.inv.ids.front()
+           << " (" << metrics << (metrics == 1 ? " metric" : " metrics") << ")\n";
   co_return 0;
 }
 
 asio::awaitable<int> execute(context c) {
   switch (c.inv.command) {
-    case command::get:
-      return get(c);
-    case command::search:
-      return search(c);
-    case command::list:
-      return list(c);
-    case command::stats:
-      return stats(c);
-    case command::export_calls:
-      return export_calls(c);
-    case command::config_get:
-      return config_get(c);
-    case command::config_set:
-      return config_set(c);
-    case command::help:
-      break;
+    case command::get: return get(c);
+    case command::search: return search(c);
+    case command::list: return list(c);
+    case command::stats: return stats(c);
+    case command::export_calls: return export_calls(c);
+    case command::config_get: return config_get(c);
+    case command::config_set: return config_set(c);
+    case command::help: break;
   }
   return config_get(c);  // not reached: help is answered before any client exists
 }

@@ -69,7 +69,7 @@ class range_state : public std::enable_shared_from_this<range_state> {
 
   std::size_t duplicates = 0;  // dropped by deduplication
   std::size_t yielded = 0;
-  std::size_t pages = 0;  // answered pages taken in
+  std::size_t pages = 0;     // answered pages taken in
   std::size_t filtered = 0;  // dropped by range_options::keep
   std::int64_t reported_total() const noexcept { return max_total_; }
 
