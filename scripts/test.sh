@@ -22,6 +22,9 @@ for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
       build/gcc/examples/$example --emulator >/dev/null
       echo "$example: ok"
     done
+    # The main job: atoms-calls against atoms-emulator, as separate processes.
+    echo "=== gcc: the main job (scripts/main.sh, first lines)"
+    ATOMS_MAIN_CALLS=1000 scripts/main.sh | sed -n '1,12p'
     # The walk benchmark, small: every call seen, and memory bounded as the data set grows.
     echo "=== gcc: benchmarks/walk (quick)"
     build/gcc/benchmarks/walk --calls 5000 --small 1000

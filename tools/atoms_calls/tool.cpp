@@ -36,9 +36,13 @@ constexpr auto tuple_awaitable = asio::as_tuple(asio::use_awaitable);
 
 // One line that says what went wrong and what to do; describe() never holds the key.
 std::string failure(const error_code& ec, const atoms::diagnostics& diag) {
+  if (ec == atoms::condition::unauthenticated && diag.http_status == 401) {
+    std::string line = "the service refused the API key (" + diag.method + ' ' + diag.path + ": HTTP 401";
+    if (!diag.message.empty()) line += ": " + diag.message;
+    if (!diag.request_id.empty()) line += ", request id " + diag.request_id;
+    return line + "): check SMALLEST_API_KEY or --api-key";
+  }
   std::string what = atoms::describe(ec, diag);
-  if (ec == atoms::condition::unauthenticated)
-    return what + " (the service refused the API key: check SMALLEST_API_KEY or --api-key)";
   if (ec == atoms::condition::forbidden) return what + " (the API key is not allowed to do this)";
   if (ec == atoms::condition::tls_error) return what + " (for a private CA, pass --ca-file)";
   if (ec == asio::error::operation_aborted) return "interrupted";
