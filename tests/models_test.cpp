@@ -1,19 +1,32 @@
 // Copyright (c) atoms-cpp authors. SPDX-License-Identifier: BSL-1.0
 //
-// Decoding tests for the call-details models. Every JSON text below is written by hand from
-// the OpenAPI document (reference/atoms-openapi.yaml, `GET /conversation/{id}`,
-// `WebhookEventAnalyticsMetric`) and the product pages (call-metrics, post-call-analytics),
-// never produced by our own encoder.
+// Decoding and encoding tests for the call models. Every JSON text below is written by hand
+// from the OpenAPI document (reference/atoms-openapi.yaml, `GET /conversation/{id}`,
+// `WebhookEventAnalyticsMetric`) and the product pages (call-metrics, post-call-analytics), or
+// served by the emulator, never produced by our own encoder: the encoder's output is compared
+// with them, as values.
 
+#include "documents.hpp"
 #include "support.hpp"
 
 #include <smallest/atoms/models/call_details.hpp>
+#include <smallest/atoms/models/call_log.hpp>
 #include <smallest/atoms/models/detail/json_decode.hpp>
 #include <smallest/atoms/models/metric_value.hpp>
 #include <smallest/atoms/models/open_enum.hpp>
 #include <smallest/atoms/models/time.hpp>
 
+#include <smallest/atoms/testing/emulator.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
+#include <boost/json/serialize.hpp>
+#include <boost/json/value_from.hpp>
 #include <boost/json/value_to.hpp>
 
 #include <doctest/doctest.h>
@@ -26,16 +39,19 @@
 #include <string_view>
 #include <type_traits>
 #include <variant>
+#include <vector>
 
 namespace {
 
 namespace atoms = smallest::atoms;
 using atoms::call_details;
+using atoms::call_page;
 using atoms::call_status;
 using atoms::call_type;
 using atoms::metric_type;
 using atoms::metric_value;
 using atoms::metric_value_kind;
+using atoms::search_result;
 using atoms::speaker_role;
 using atoms::timestamp;
 using atoms::detail::json_decode_error;
@@ -975,4 +991,294 @@ TEST_SUITE("models") {
           "(no error)");
   }
 
+}  // TEST_SUITE
+
+// ---- encoding ---------------------------------------------------------------------------------
+
+namespace {
+
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace asio = boost::asio;
+using atoms::open_enum;
+
+double number_of(boost::json::value const& v) {
+  if (v.is_int64()) return static_cast<double>(v.get_int64());
+  if (v.is_uint64()) return static_cast<double>(v.get_uint64());
+  return v.get_double();
+}
+
+// Where `got` (our encoding) differs from `want` (the service's JSON), or "" where it does not.
+// Two differences are none, because every reader, our decoders included, reads both sides
+// alike: a number equals the same number of another kind (120 and 120.0: a double field is
+// written as a double whatever the service sent; that integer fields stay integers is
+// checked on its own), and a member that is null in `want` may be absent from `got` (null and
+// absent both mean "nothing", and the encoders leave an absent optional out). Nothing else is
+// forgiven: a member added, lost or changed is a difference.
+std::string json_difference(boost::json::value const& want, boost::json::value const& got,
+                            std::string const& path = "$") {
+  if (want.is_number() && got.is_number())
+    return number_of(want) == number_of(got) ? "" : path + ": the number changed";
+  if (want.is_object() && got.is_object()) {
+    for (auto const& kv : want.get_object()) {
+      std::string const at = path + "." + std::string(kv.key());
+      if (auto const* g = got.get_object().if_contains(kv.key())) {
+        if (auto d = json_difference(kv.value(), *g, at); !d.empty()) return d;
+      } else if (!kv.value().is_null())
+        return at + ": lost";
+    }
+    for (auto const& kv : got.get_object())
+      if (!want.get_object().contains(kv.key())) return path + "." + std::string(kv.key()) + ": added";
+    return "";
+  }
+  if (want.is_array() && got.is_array()) {
+    auto const &w = want.get_array(), &g = got.get_array();
+    if (w.size() != g.size())
+      return path + ": " + std::to_string(w.size()) + " elements became " + std::to_string(g.size());
+    for (std::size_t i = 0; i < w.size(); ++i)
+      if (auto d = json_difference(w[i], g[i], path + "[" + std::to_string(i) + "]"); !d.empty()) return d;
+    return "";
+  }
+  return want == got ? ""
+                     : path + ": " + boost::json::serialize(want) + " became " + boost::json::serialize(got);
+}
+
+// What the encoder writes by design for a call (details or list item) that differs from what
+// the service sent: each analysed metric carries its type under both keys (DESIGN.md: write
+// both, read either), and a transcript time stamp sent as a number comes back in the
+// service's ISO-8601 form, as its other time stamps are.
+void as_encoded(boost::json::object& call) {
+  if (auto* pca = call.if_contains("postCallAnalytics"); pca && pca->is_object())
+    if (auto* metrics = pca->get_object().if_contains("dispositionMetrics"); metrics && metrics->is_array())
+      for (auto& m : metrics->get_array()) {
+        auto& o = m.get_object();
+        if (auto const* flat = o.if_contains("dispositionMetricType")) {
+          boost::json::value const type = *flat;
+          if (!o.contains("dispositionValues")) o["dispositionValues"] = boost::json::object{{"type", type}};
+        } else if (auto const* nested = o.if_contains("dispositionValues")) {
+          boost::json::value const type = nested->at("type");
+          o["dispositionMetricType"] = type;
+        }
+      }
+  if (auto* transcript = call.if_contains("transcript"); transcript && transcript->is_array())
+    for (auto& turn : transcript->get_array())
+      if (auto* t = turn.get_object().if_contains("timestamp"); t && t->is_number())
+        *t = atoms::format_iso8601(atoms::detail::read_timestamp(*t));
+}
+
+// Decodes `service` as a T and checks that encoding the result gives `want`.
+template <class T>
+void check_round_trip(boost::json::value const& service, boost::json::value const& want) {
+  boost::json::value const got = boost::json::value_from(boost::json::value_to<T>(service));
+  INFO("got: ", boost::json::serialize(got));
+  std::string const difference = json_difference(want, got);
+  CHECK_MESSAGE(difference.empty(), difference);
+}
+
+// The `data` of an answer of `emu` (plain HTTP), as it sent it.
+boost::json::value emulator_data(atoms::testing::emulator const& emu, http::verb method, std::string target,
+                                 std::string body = {}) {
+  http::response<http::string_body> res;
+  atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+    beast::tcp_stream stream(io);
+    stream.expires_after(std::chrono::seconds(10));
+    co_await stream.async_connect({asio::ip::make_address("127.0.0.1"), emu.port()}, asio::use_awaitable);
+    http::request<http::string_body> req{method, "/atoms/v1" + target, 11};
+    req.set(http::field::host, "127.0.0.1");
+    req.set(http::field::authorization, "Bearer " + emu.api_key());
+    if (!body.empty()) req.set(http::field::content_type, "application/json");
+    req.body() = body;
+    req.prepare_payload();
+    co_await http::async_write(stream, req, asio::use_awaitable);
+    beast::flat_buffer buffer;
+    co_await http::async_read(stream, buffer, res, asio::use_awaitable);
+  });
+  REQUIRE(res.result_int() == 200);
+  return boost::json::parse(res.body()).at("data");
+}
+
+boost::json::value encode_call(std::string_view response) {
+  return boost::json::value_from(decode_call(response));
+}
+
+}  // namespace
+
+TEST_SUITE("models.encode") {
+  TEST_CASE("encode: the document's call and page come back as the service sent them") {
+    boost::json::value const call = boost::json::parse(full_call).at("data");
+    boost::json::value want = call;
+    as_encoded(want.as_object());
+    check_round_trip<call_details>(call, want);
+
+    boost::json::value const page = boost::json::parse(atoms_test::full_page).at("data");
+    want = page;
+    for (auto& log : want.at("logs").as_array()) {
+      as_encoded(log.as_object());
+      // The document's second item leaves out the two members the listing computes for every
+      // item (empty for this unanswered call); the list item is written with them.
+      log.as_object().emplace("dispositionMetrics", boost::json::object());
+      log.as_object().emplace("agentDispositionConfig", boost::json::array());
+    }
+    check_round_trip<call_page>(page, want);
+
+    // Integer fields stay integers, double fields are doubles, time stamps the service's form.
+    boost::json::value const got = boost::json::value_from(boost::json::value_to<call_page>(page));
+    auto const& log = got.at("logs").at(0);
+    CHECK(got.at("pagination").at("total").is_int64());
+    CHECK(got.at("pagination").at("hasMore").is_bool());
+    CHECK(log.at("retryCount").is_int64());
+    CHECK(log.at("retryAttemptNumber").is_int64());
+    CHECK(log.at("duration").is_double());
+    CHECK(log.at("callCost").is_double());
+    CHECK(log.at("dispositionMetrics").at("score").is_int64());
+    CHECK(log.at("createdAt") == "2025-01-15T10:30:00.000Z");
+    CHECK(log.at("agentDispositionConfig").at(0) ==
+          boost::json::parse(R"({"identifier": "interested", "type": "ENUM"})"));
+  }
+
+  TEST_CASE("encode: the emulator's calls, list page and search result come back as it sent them") {
+    atoms::testing::emulator emu({.tls = false});
+    std::vector<std::string> const ids = emu.call_ids();
+    REQUIRE(ids.size() == 20);
+    for (auto const& id : ids) {
+      CAPTURE(id);
+      boost::json::value const call = *emu.call(id);
+      boost::json::value want = call;
+      as_encoded(want.as_object());
+      check_round_trip<call_details>(call, want);
+    }
+
+    boost::json::value const page = emulator_data(emu, http::verb::get, "/conversation?limit=20");
+    REQUIRE(page.at("logs").as_array().size() == 20);
+    boost::json::value want = page;
+    for (auto& log : want.at("logs").as_array()) as_encoded(log.as_object());
+    check_round_trip<call_page>(page, want);
+
+    boost::json::array call_ids;
+    for (auto const& id : ids) call_ids.emplace_back(id);
+    boost::json::value const found =
+        emulator_data(emu, http::verb::post, "/conversation/search",
+                      boost::json::serialize(boost::json::object{{"callIds", call_ids}}));
+    REQUIRE(found.at("logs").as_array().size() == 20);
+    want = found;
+    for (auto& log : want.at("logs").as_array()) as_encoded(log.as_object());
+    check_round_trip<search_result>(found, want);
+  }
+
+  TEST_CASE("encode: members we do not model survive, and a typed field wins over extra") {
+    boost::json::value const got = encode_call(R"json({"data": {"callId": "C", "campaignId": null,
+      "futureFlag": {"a": [1, 2.5, "x", null]},
+      "agent": {"_id": "A", "name": "N", "workflowType": "workflow_graph"},
+      "postCallAnalytics": {"summary": "s", "successMetrics": [], "dispositionMetrics": [
+        {"identifier": "m", "value": "yes", "weight": 2,
+         "dispositionValues": {"type": "ENUM", "labels": ["yes", "no"]}}]}}})json");
+    CHECK(got.at("campaignId").is_null());
+    CHECK(got.at("futureFlag") == boost::json::parse(R"({"a": [1, 2.5, "x", null]})"));
+    CHECK(got.at("agent") ==
+          boost::json::parse(R"({"_id": "A", "name": "N", "workflowType": "workflow_graph"})"));
+    auto const& pca = got.at("postCallAnalytics");
+    CHECK(pca.at("successMetrics") == boost::json::array());
+    auto const& m = pca.at("dispositionMetrics").at(0);
+    CHECK(m.at("weight") == 2);
+    CHECK(m.at("dispositionValues") == boost::json::parse(R"({"type": "ENUM", "labels": ["yes", "no"]})"));
+    CHECK(m.at("dispositionMetricType") == "ENUM");
+
+    boost::json::value const page = boost::json::parse(R"json({"nextCursor": "x",
+      "logs": [{"callId": "C", "organization": "o", "campaignId": null,
+                "agentDispositionConfig": [{"identifier": "m", "type": "ENUM", "color": "red"}]}],
+      "pagination": {"total": 1}, "dispositionMetricsConfig": [{"identifier": "m", "type": "ENUM", "order": 1}]})json");
+    check_round_trip<call_page>(page, boost::json::parse(R"json({"nextCursor": "x",
+      "logs": [{"callId": "C", "organization": "o", "campaignId": null, "dispositionMetrics": {},
+                "agentDispositionConfig": [{"identifier": "m", "type": "ENUM", "color": "red"}]}],
+      "pagination": {"total": 1}, "dispositionMetricsConfig": [{"identifier": "m", "type": "ENUM", "order": 1}]})json"));
+    boost::json::value const found =
+        boost::json::parse(R"({"logs": [{"callId": "C", "x": 1}], "total": 1, "note": "n"})");
+    check_round_trip<search_result>(found, found);
+
+    // `missing` is ours, not the service's.
+    search_result r;
+    r.missing = {"CALL-1"};
+    CHECK(boost::json::value_from(r) == boost::json::parse(R"({"logs": []})"));
+
+    call_details d;
+    d.call_id = "C";
+    d.duration = 7;
+    d.extra["callId"] = "not this one";
+    d.extra["duration"] = "nor this";
+    d.extra["kept"] = true;
+    boost::json::value const mine = boost::json::value_from(d);
+    CHECK(mine.at("callId") == "C");
+    CHECK(mine.at("duration") == 7.0);
+    CHECK(mine.at("kept") == true);
+  }
+
+  TEST_CASE("encode: a metric is written with both type keys") {
+    for (char const* text : {R"({"identifier": "n", "value": 3, "dispositionMetricType": "INTEGER"})",
+                             R"({"identifier": "n", "value": 3, "dispositionValues": {"type": "INTEGER"}})",
+                             R"({"identifier": "n", "value": 3, "dispositionMetricType": "INTEGER",
+                                 "dispositionValues": {"type": "INTEGER"}})"}) {
+      CAPTURE(text);
+      boost::json::value const v =
+          boost::json::value_from(boost::json::value_to<atoms::disposition_metric>(boost::json::parse(text)));
+      CHECK(v == boost::json::parse(
+                     R"({"identifier": "n", "value": 3, "dispositionMetricType": "INTEGER",
+                         "dispositionValues": {"type": "INTEGER"}})"));
+    }
+    // A type we do not know is written as sent, under both keys; no type, no key.
+    atoms::disposition_metric m;
+    m.identifier = "p";
+    m.value = 0.5;
+    m.type = open_enum<metric_type>::parse("PERCENT");
+    CHECK(boost::json::value_from(m) ==
+          boost::json::parse(R"({"identifier": "p", "value": 0.5, "dispositionMetricType": "PERCENT",
+                                 "dispositionValues": {"type": "PERCENT"}})"));
+    m.type.reset();
+    m.value = nullptr;
+    CHECK(boost::json::value_from(m) == boost::json::parse(R"({"identifier": "p", "value": null})"));
+    // A type set in code is written in the service's spelling.
+    m.type = metric_type::boolean;
+    CHECK(boost::json::value_from(m).at("dispositionMetricType") == "BOOLEAN");
+  }
+
+  TEST_CASE("encode: an open_enum keeps a value we do not know, and the spelling sent") {
+    CHECK(boost::json::value_from(open_enum<call_status>::parse("voicemail_detected")) ==
+          "voicemail_detected");
+    CHECK(boost::json::value_from(open_enum<call_status>::parse("IN_QUEUE")) == "IN_QUEUE");
+    CHECK(boost::json::value_from(open_enum<call_status>(call_status::completed)) == "completed");
+    boost::json::value const got = encode_call(R"json({"data": {"callId": "C", "status": "voicemail_detected",
+      "type": "sms", "disconnectionReason": "carrier_blocked",
+      "transcript": [{"role": "system", "content": "hold music"}]}})json");
+    CHECK(got.at("status") == "voicemail_detected");
+    CHECK(got.at("type") == "sms");
+    CHECK(got.at("disconnectionReason") == "carrier_blocked");
+    CHECK(got.at("transcript") == boost::json::parse(R"([{"role": "system", "content": "hold music"}])"));
+    // Unset (absent, null or ""): left out.
+    boost::json::value const bare = encode_call(R"({"data": {"callId": "C", "status": null, "type": ""}})");
+    CHECK(bare == boost::json::parse(R"({"callId": "C", "transcript": [], "variables": {}, "events": []})"));
+  }
+
+  TEST_CASE("encode: time stamps, numbers and the agent as the service writes them") {
+    boost::json::value const got =
+        encode_call(R"json({"data": {"callId": "C", "agent": "696ddd281ea16a73cb8aafbe",
+      "createdAt": "2026-01-19T17:09:47.79Z", "updatedAt": "2026-01-19T18:09:47+01:00",
+      "transcript": [{"role": "user", "content": "hi", "timestamp": 1768842587.79},
+                     {"role": "agent", "content": "hello", "timestamp": 1768842588790}],
+      "turnLatencyMetrics": {"latencies": [640, null], "turns": 2},
+      "postCallAnalytics": {"dispositionMetrics": [
+        {"identifier": "i", "value": 3}, {"identifier": "d", "value": 3.5}, {"identifier": "b", "value": false},
+        {"identifier": "s", "value": "3"}]}}})json");
+    CHECK(got.at("agent") == "696ddd281ea16a73cb8aafbe");
+    CHECK(got.at("createdAt") == "2026-01-19T17:09:47.790Z");
+    CHECK(got.at("updatedAt") == "2026-01-19T17:09:47.000Z");
+    CHECK(got.at("transcript").at(0).at("timestamp") == "2026-01-19T17:09:47.790Z");
+    CHECK(got.at("transcript").at(1).at("timestamp") == "2026-01-19T17:09:48.790Z");
+    // A null latency is read as NaN, which JSON cannot carry: written as null again.
+    CHECK(got.at("turnLatencyMetrics").at("latencies") == boost::json::parse("[640.0, null]"));
+    CHECK(got.at("turnLatencyMetrics").at("turns").is_double());
+    auto const& metrics = got.at("postCallAnalytics").at("dispositionMetrics");
+    CHECK(metrics.at(0).at("value").is_int64());
+    CHECK(metrics.at(1).at("value") == 3.5);
+    CHECK(metrics.at(2).at("value") == false);
+    CHECK(metrics.at(3).at("value") == "3");
+  }
 }  // TEST_SUITE
