@@ -206,7 +206,10 @@ TEST_SUITE("atoms-calls") {
         {{"stats", "extra"}, "unexpected argument 'extra'"},
         {{"list", "--concurrency", "0"}, "--concurrency"},
         {{"list", "--timeout", "-1"}, "--timeout"},
-        {{"list", "--base-url", "ftp://example.com"}, "base_url"},
+        {{"list", "--base-url", "ftp://example.com"}, "--base-url"},
+        {{"export", "--out", "a.csv", "--out", "b.csv"}, "--out given twice"},
+        {{"list", "--since", "2026-01-01", "--since=2026-01-02"}, "--since given twice"},
+        {{"list", "--timeout", "0.0001"}, "--timeout: '0.0001' is not a number of seconds from 0.001"},
     };
     for (const auto& c : cases) {
       std::string joined;
@@ -225,6 +228,14 @@ TEST_SUITE("atoms-calls") {
     CHECK(atoms_calls::run(list_args, {.base_url = b.emu.base_url()}, {out, err}) == 2);
     CHECK(err.str().find("SMALLEST_API_KEY") != std::string::npos);
 
+    // Options the client refuses are named as the tool's, not the library's.
+    {
+      std::ostringstream out, err;
+      const std::vector<std::string> args = {"--ca-file", "/nonexistent/ca.pem", "list"};
+      CHECK(atoms_calls::run(args, {.api_key = "k", .base_url = b.emu.base_url()}, {out, err}) == 2);
+      CHECK(err.str().rfind("atoms-calls: --ca-file", 0) == 0);
+    }
+
     outcome help = b.run({"--help"});
     CHECK(help.status == 0);
     CHECK(help.out.find("usage: atoms-calls") != std::string::npos);
@@ -235,8 +246,14 @@ TEST_SUITE("atoms-calls") {
   TEST_CASE("a wrong key exits 1 with one line that says to check it, and never shows it") {
     bench b;
     const std::string wrong = "sk-wrong-0123456789abcdef";
-    for (const auto& args : std::vector<std::vector<std::string>>{
-             {"list"}, {"get", page_call}, {"stats"}, {"config", "get", b.emu.agent_ids().front()}}) {
+    const auto ids = b.emu.call_ids();
+    for (const auto& args :
+         std::vector<std::vector<std::string>>{{"list"},
+                                               {"get", page_call},
+                                               {"get", ids[1], ids[2], ids[3]},
+                                               {"stats"},
+                                               {"export", "--out", (b.dir.path / "x.jsonl").string()},
+                                               {"config", "get", b.emu.agent_ids().front()}}) {
       outcome o = b.run(args, wrong);
       CAPTURE(o.err);
       CHECK(o.status == 1);
@@ -356,6 +373,23 @@ TEST_SUITE("atoms-calls") {
     REQUIRE(server.status == 0);
     CHECK(jsonl(server.out).size() == expected);
     CHECK(b.emu.requests().back().target.find("dateFrom=") != std::string::npos);
+
+    // A date alone means the whole day, for --until too.
+    const std::string day = atoms::format_iso8601(created[90]).substr(0, 10);
+    std::size_t on_that_day = 0;
+    for (auto t : created) on_that_day += atoms::format_iso8601(t).rfind(day, 0) == 0;
+    outcome one_day = b.run({"--format", "jsonl", "list", "--all", "--since", day, "--until", day});
+    REQUIRE(one_day.status == 0);
+    CHECK(jsonl(one_day.out).size() == on_that_day);
+    CHECK(on_that_day > 0);
+
+    // Output that cannot be written is a failure, not a success with nothing in it.
+    std::ostream broken(nullptr);
+    std::ostringstream err;
+    const std::vector<std::string> args = {"--ca-file", b.ca, "list"};
+    CHECK(atoms_calls::run(args, {.api_key = b.emu.api_key(), .base_url = b.emu.base_url()}, {broken, err}) ==
+          1);
+    CHECK(err.str().find("cannot write to standard output") != std::string::npos);
   }
 
   TEST_CASE("list --since without updatedAt in the logs walks to the end, keeping by createdAt") {
@@ -371,7 +405,7 @@ TEST_SUITE("atoms-calls") {
         plain.run({"--format", "jsonl", "list", "--all", "--since", atoms::format_iso8601(created[49])});
     REQUIRE(all.status == 0);
     CHECK(jsonl(all.out).size() == 50);
-    CHECK(plain.emu.requests().size() - plain_before == 6);
+    CHECK(plain.emu.requests().size() - plain_before == 2);  // pages of 500 under a filter of ours
   }
 
   TEST_CASE("search: any number of ids; the unknown ones named on stderr with status 1") {
@@ -457,7 +491,8 @@ TEST_SUITE("atoms-calls") {
           doctest::Approx(durations[static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(n))) - 1]));
     CHECK(s.at("cost").at("total").to_number<double>() == doctest::Approx(cost));
     REQUIRE(!metrics.empty());
-    for (const auto& [id, values] : metrics) {
+    for (const auto& [identifier, values] : metrics) {
+      const std::string id = identifier;
       CAPTURE(id);
       const auto& m = s.at("metrics").at(id).as_object();
       for (const auto& [value, count] : values)
@@ -517,7 +552,8 @@ TEST_SUITE("atoms-calls") {
              "x"},
             {R"({"dispositionMetrics":[{"identifier":"a b!","dispositionMetricPrompt":"p","dispositionMetricType":"STRING"}]})",
              "a b!"}}) {
-      CAPTURE(text);
+      const std::string file_text = text;
+      CAPTURE(file_text);
       const fs::path bad = b.dir.path / "bad.json";
       std::ofstream(bad, std::ios::trunc) << text;
       const std::size_t before = b.emu.requests().size();

@@ -46,14 +46,15 @@ Options:
   --format table|jsonl|csv   output: aligned text for people (default), one JSON object per
                              call with the service's field names, or RFC 4180 CSV with one
                              column per disposition metric
-  --no-progress              export: no progress on stderr
+  --no-progress              export, stats: no progress on stderr
   -h, --help                 this text
 
 Filters (list, export, stats; repeatable ones are marked +):
   --agent ID +  --campaign ID +  --status S +  --type T +  --search TEXT
-  --since ISO8601  --until ISO8601   createdAt bounds, checked on our side while walking the
-                                     service's default order (dateFrom/dateTo make the service
-                                     scan every call and can time out on large accounts)
+  --since ISO8601  --until ISO8601   createdAt bounds (a date alone means its whole day),
+                                     checked on our side while walking the service's default
+                                     order (dateFrom/dateTo make the service scan every call
+                                     and can time out on large accounts)
   --server-dates                     send --since/--until to the service anyway
   --sort createdAt|updatedAt|callDuration|avgLatency  --order asc|desc
 
@@ -105,8 +106,8 @@ unsigned scope_of(command c) {
 
 struct flag {
   std::string_view name;
-  bool takes_value;
-  unsigned where;  // 0: any command
+  bool takes_value;  // a flag with a value may be given once, unless it is one of repeatable()
+  unsigned where;    // 0: any command
   // Applies the value; returns an error message, or "" when fine.
   std::function<std::string(invocation&, std::string_view)> apply;
 };
@@ -115,9 +116,14 @@ std::string bad(std::string_view flag, std::string_view value, std::string_view 
   return std::string(flag) + ": '" + std::string(value) + "' is not " + std::string(expected);
 }
 
-std::string time_bound(std::optional<atoms::timestamp>& into, std::string_view flag, std::string_view v) {
+// A date alone means its whole day: --since 2026-01-19 from its first millisecond, --until
+// 2026-01-19 to its last.
+std::string time_bound(std::optional<atoms::timestamp>& into, std::string_view flag, std::string_view v,
+                       bool end_of_day) {
   into = atoms::parse_iso8601(v);
-  return into ? "" : bad(flag, v, "an ISO 8601 date or time (2026-01-19 or 2026-01-19T17:09:47Z)");
+  if (!into) return bad(flag, v, "an ISO 8601 date or time (2026-01-19 or 2026-01-19T17:09:47Z)");
+  if (end_of_day && v.size() == 10) *into += std::chrono::days(1) - std::chrono::milliseconds(1);
+  return "";
 }
 
 const std::vector<flag>& flags() {
@@ -139,8 +145,8 @@ const std::vector<flag>& flags() {
        [](invocation& i, std::string_view v) {
          double s = 0;
          auto [end, ec] = std::from_chars(v.data(), v.data() + v.size(), s);
-         if (ec != std::errc{} || end != v.data() + v.size() || !(s > 0 && s <= 3600))
-           return bad("--timeout", v, "a number of seconds from 0 to 3600");
+         if (ec != std::errc{} || end != v.data() + v.size() || !(s >= 0.001 && s <= 3600))
+           return bad("--timeout", v, "a number of seconds from 0.001 to 3600");
          i.timeout_seconds = s;
          return std::string();
        }},
@@ -157,7 +163,7 @@ const std::vector<flag>& flags() {
          i.format_given = true;
          return std::string();
        }},
-      {"--no-progress", false, for_export,
+      {"--no-progress", false, for_export | for_stats,
        [](invocation& i, std::string_view) { return (i.progress = false, std::string()); }},
       {"--agent", true, filters,
        [](invocation& i, std::string_view v) {
@@ -184,9 +190,9 @@ const std::vector<flag>& flags() {
       {"--search", true, filters,
        [](invocation& i, std::string_view v) { return (i.select.service.search = v, std::string()); }},
       {"--since", true, filters,
-       [](invocation& i, std::string_view v) { return time_bound(i.select.since, "--since", v); }},
+       [](invocation& i, std::string_view v) { return time_bound(i.select.since, "--since", v, false); }},
       {"--until", true, filters,
-       [](invocation& i, std::string_view v) { return time_bound(i.select.until, "--until", v); }},
+       [](invocation& i, std::string_view v) { return time_bound(i.select.until, "--until", v, true); }},
       {"--server-dates", false, filters,
        [](invocation& i, std::string_view) { return (i.select.server_dates = true, std::string()); }},
       {"--sort", true, filters,
@@ -226,6 +232,11 @@ const std::vector<flag>& flags() {
        [](invocation& i, std::string_view v) { return (i.out = v, std::string()); }},
   };
   return all;
+}
+
+// The filters that may be given more than once, each adding a value.
+bool repeatable(std::string_view name) {
+  return name == "--agent" || name == "--campaign" || name == "--status" || name == "--type";
 }
 
 std::optional<command> command_named(std::string_view w) {
@@ -374,7 +385,12 @@ std::variant<invocation, usage_error> parse(std::span<const std::string> args, c
   }
   if (!cmd) return usage_error{"no command given (see --help)"};
   inv.command = *cmd;
-  for (const auto& [f, value] : given) {
+  for (std::size_t i = 0; i < given.size(); ++i) {
+    const flag* f = given[i].f;
+    const std::string& value = given[i].value;
+    if (f->takes_value && !repeatable(f->name))
+      for (std::size_t j = 0; j < i; ++j)
+        if (given[j].f == f) return usage_error{std::string(f->name) + " given twice"};
     if (f->where != any && (f->where & scope_of(inv.command)) == 0)
       return usage_error{std::string(f->name) + " does not apply to this command (see --help)"};
     if (std::string why = f->apply(inv, value); !why.empty()) return usage_error{std::move(why)};

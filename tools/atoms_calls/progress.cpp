@@ -15,44 +15,47 @@ std::string clock_text(double seconds) {
 
 }  // namespace
 
-progress::progress(std::ostream& err, bool terminal, bool enabled, std::chrono::milliseconds interval)
-    : err_(err), terminal_(terminal), enabled_(enabled), interval_(interval) {}
+progress::progress(std::ostream& err, std::string label, bool terminal, bool enabled,
+                   std::chrono::milliseconds interval)
+    : err_(err), label_(std::move(label)), terminal_(terminal), enabled_(enabled), interval_(interval) {}
 
-std::string progress::status(std::size_t done, std::size_t failed, std::optional<std::size_t> total,
-                             bool bar) const {
+std::string progress::status(const progress_counts& n, bool bar) const {
   const double elapsed = std::chrono::duration<double>(clock::now() - start_).count();
-  const double rate = elapsed > 0 ? static_cast<double>(done) / elapsed : 0;
+  const std::size_t walked = std::max(n.scanned, n.kept + n.skipped);
+  const double rate = elapsed > 0 ? static_cast<double>(walked) / elapsed : 0;
+  const bool filtered = walked > n.kept + n.skipped;
   std::string s;
-  if (total && *total > 0) {
-    const std::size_t shown_total = std::max(*total, done);
-    if (bar) {
-      const auto filled =
-          static_cast<std::size_t>(24.0 * static_cast<double>(done) / static_cast<double>(shown_total));
-      s += '[' + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
-    }
-    s += std::to_string(done) + '/' + std::to_string(shown_total) + " calls";
-  } else {
-    s += std::to_string(done) + " calls";
+  const std::size_t total = n.total ? std::max(*n.total, walked) : 0;
+  if (bar && total > 0) {
+    const auto filled =
+        static_cast<std::size_t>(24.0 * static_cast<double>(walked) / static_cast<double>(total));
+    s += '[' + std::string(filled, '#') + std::string(24 - filled, '.') + "] ";
   }
-  if (failed) s += ", " + std::to_string(failed) + " failed";
+  if (filtered) {
+    s += std::to_string(n.kept) + " kept of " + std::to_string(walked);
+    s += total ? '/' + std::to_string(total) + " calls walked" : std::string(" calls walked");
+  } else {
+    s += std::to_string(n.kept);
+    s += total ? '/' + std::to_string(total) + " calls" : std::string(" calls");
+  }
+  if (n.skipped) s += ", " + std::to_string(n.skipped) + " skipped (gone)";
   s += ", " + std::to_string(static_cast<long long>(std::llround(rate))) + "/s";
-  if (total && *total > done && rate > 0)
-    s += ", ETA " + clock_text(static_cast<double>(*total - done) / rate);
+  if (total > walked && rate > 0) s += ", ETA " + clock_text(static_cast<double>(total - walked) / rate);
   return s;
 }
 
-void progress::update(std::size_t done, std::size_t failed, std::optional<std::size_t> total) {
+void progress::update(const progress_counts& counts) {
   if (!enabled_) return;
   const auto now = clock::now();
   const auto every = terminal_ ? std::chrono::milliseconds(100) : interval_;
   if (drawn_ && now - last_ < every) return;
-  if (!drawn_ && !terminal_ && now - start_ < interval_) return;  // quick exports say nothing until done
+  if (!drawn_ && !terminal_ && now - start_ < interval_) return;
   last_ = now;
   drawn_ = true;
   if (terminal_)
-    err_ << "\r\x1b[K" << status(done, failed, total, true) << std::flush;
+    err_ << "\r\x1b[K" << label_ << ": " << status(counts, true) << std::flush;
   else
-    err_ << "export: " << status(done, failed, total, false) << '\n' << std::flush;
+    err_ << label_ << ": " << status(counts, false) << '\n' << std::flush;
 }
 
 void progress::finish() {

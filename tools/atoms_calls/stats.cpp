@@ -175,7 +175,7 @@ void call_stats::print(std::ostream& out, format f) const {
       row("duration", "median", number(d.median), d.count, "");
       row("duration", "p95", number(d.p95), d.count, "");
     }
-    row("cost", "total", number(cost_), costed_, "");
+    row("cost", "total", number(std::round(cost_ * 1e6) / 1e6), costed_, "");
     for (const auto& id : metric_order_) {
       const metric& m = metrics_.at(id);
       for (const auto& [value, n] : ranked(m.values)) row("metric", id, value, n, fraction(n, m.with_value));

@@ -2,6 +2,7 @@
 
 #include "output.hpp"
 #include "progress.hpp"
+#include "staged_file.hpp"
 #include "stats.hpp"
 
 #include <smallest/atoms.hpp>
@@ -15,9 +16,7 @@
 #include <boost/json/parse.hpp>
 #include <boost/json/value_to.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
+#include <algorithm>
 #include <exception>
 #include <filesystem>
 #include <fstream>
@@ -75,10 +74,18 @@ atoms::range_options walk_options(const selection& s, std::size_t page_size, std
   return o;
 }
 
-std::optional<std::size_t> known_total(const atoms::call_range& r) {
-  const auto t = r.total_reported();
-  if (t <= 0) return std::nullopt;
-  return static_cast<std::size_t>(t);
+// True once SIGINT or SIGTERM asked the command to stop: checked between steps, because an
+// operation started after the signal would not see it.
+asio::awaitable<bool> interrupted() {
+  asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+  co_return cs.cancelled() != asio::cancellation_type::none;
+}
+
+// Failures that are the same for every call (the key, the permission, an interruption) are
+// said once.
+bool says_it_all(const error_code& ec) {
+  return ec == atoms::condition::unauthenticated || ec == atoms::condition::forbidden ||
+         ec == asio::error::operation_aborted;
 }
 
 asio::awaitable<int> get(context c) {
@@ -88,11 +95,15 @@ asio::awaitable<int> get(context c) {
   auto writer = make_call_writer(c.inv.format, c.io.out, true);
   int status = 0;
   for (const auto& r : results) {
-    if (r.ec) {
-      status = c.fail(r.call_id + ": " + failure(r.ec, r.diag));
+    if (!r.ec) {
+      writer->write(r.details);
       continue;
     }
-    writer->write(r.details);
+    if (says_it_all(r.ec)) {
+      writer->finish();
+      co_return c.fail(r.ec, r.diag);
+    }
+    status = c.fail(r.call_id + ": " + failure(r.ec, r.diag));
   }
   writer->finish();
   if (results.empty() && ec) co_return c.fail(ec, {});
@@ -108,19 +119,30 @@ asio::awaitable<int> search(context c) {
   for (const auto& log : found.logs) writer->write(log);
   writer->finish();
   if (found.missing.empty()) co_return 0;
+  std::vector<std::string> asked = c.inv.ids;
+  std::sort(asked.begin(), asked.end());
+  asked.erase(std::unique(asked.begin(), asked.end()), asked.end());
   std::string list;
-  for (std::size_t i = 0; i < found.missing.size() && i < 10; ++i) list += (i ? ", " : "") + found.missing[i];
-  if (found.missing.size() > 10) list += ", …";
-  co_return c.fail(std::to_string(found.missing.size()) + " of " + std::to_string(c.inv.ids.size()) +
+  constexpr std::size_t named = 10;
+  for (std::size_t i = 0; i < found.missing.size() && i < named; ++i)
+    list += (i ? ", " : "") + found.missing[i];
+  if (found.missing.size() > named) list += " and " + std::to_string(found.missing.size() - named) + " more";
+  co_return c.fail(std::to_string(found.missing.size()) + " of " + std::to_string(asked.size()) +
                    " calls not found: " + list);
 }
 
 asio::awaitable<int> list(context c) {
-  const std::size_t page_size = c.inv.all ? (c.inv.limit_given ? c.inv.limit : 100) : c.inv.limit;
+  // A filter of our own may drop most of a page: ask for full pages then.
+  const bool filtered = !c.inv.select.server_dates && (c.inv.select.since || c.inv.select.until);
+  const std::size_t page_size = filtered ? 500 : (c.inv.all && !c.inv.limit_given ? 100 : c.inv.limit);
   const std::optional<std::size_t> max = c.inv.all ? c.inv.max : std::optional<std::size_t>(c.inv.limit);
   atoms::call_range calls = c.client.calls(c.inv.select.service, walk_options(c.inv.select, page_size, max));
   auto writer = make_call_writer(c.inv.format, c.io.out, false);
   for (;;) {
+    if (co_await interrupted()) {
+      writer->finish();
+      co_return c.fail("interrupted");
+    }
     atoms::diagnostics diag;
     auto [ec, page] = co_await calls.async_next_page(diag, tuple_awaitable);
     if (ec) {
@@ -135,12 +157,24 @@ asio::awaitable<int> list(context c) {
   co_return 0;
 }
 
+progress_counts counts_of(const atoms::call_range& walk, std::size_t kept, std::size_t skipped = 0) {
+  const auto total = walk.total_reported();
+  return {.kept = kept,
+          .scanned = kept + skipped + walk.filtered_out(),
+          .skipped = skipped,
+          .total = total > 0 ? std::optional<std::size_t>(static_cast<std::size_t>(total)) : std::nullopt};
+}
+
 asio::awaitable<int> stats(context c) {
   atoms::call_range calls =
       c.client.calls(c.inv.select.service, walk_options(c.inv.select, 500, std::nullopt));
   call_stats totals;
-  progress shown(c.io.err, c.io.err_is_terminal, c.inv.progress);
+  progress shown(c.io.err, "stats", c.io.err_is_terminal, c.inv.progress);
   for (;;) {
+    if (co_await interrupted()) {
+      shown.finish();
+      co_return c.fail("interrupted");
+    }
     atoms::diagnostics diag;
     auto [ec, page] = co_await calls.async_next_page(diag, tuple_awaitable);
     if (ec) {
@@ -149,101 +183,58 @@ asio::awaitable<int> stats(context c) {
     }
     if (!page) break;
     for (const auto& log : *page) totals.add(log);
-    shown.update(totals.count(), 0, known_total(calls));
+    shown.update(counts_of(calls, totals.count()));
   }
   shown.finish();
   totals.print(c.io.out, c.inv.format);
   co_return 0;
 }
 
-// The export's file: written under a temporary name beside the target and renamed into
-// place only when complete, so an interrupted export never leaves a file that looks whole.
-class staged_file {
- public:
-  explicit staged_file(fs::path target) : target_(std::move(target)) {
-    temp_ = target_;
-    temp_.replace_filename("." + target_.filename().string() + ".partial-" + std::to_string(::getpid()));
-    out_.open(temp_, std::ios::binary | std::ios::trunc);
-  }
-  ~staged_file() {
-    if (!committed_) {
-      out_.close();
-      std::error_code ignored;
-      fs::remove(temp_, ignored);
-    }
-  }
-  staged_file(const staged_file&) = delete;
-  staged_file& operator=(const staged_file&) = delete;
-
-  bool is_open() const { return out_.is_open(); }
-  std::ostream& stream() { return out_; }
-  const fs::path& temp() const { return temp_; }
-
-  // Flushes, syncs to disk and renames; "" on success, else why not.
-  std::string commit() {
-    out_.flush();
-    if (!out_) return "cannot write " + temp_.string();
-    out_.close();
-    if (int fd = ::open(temp_.c_str(), O_RDONLY); fd >= 0) {
-      ::fsync(fd);
-      ::close(fd);
-    }
-    std::error_code ec;
-    fs::rename(temp_, target_, ec);
-    if (ec) return "cannot rename " + temp_.string() + " to " + target_.string() + ": " + ec.message();
-    committed_ = true;
-    return {};
-  }
-
- private:
-  fs::path target_, temp_;
-  std::ofstream out_;
-  bool committed_ = false;
-};
-
 asio::awaitable<int> export_calls(context c) {
   staged_file file{fs::path(c.inv.out)};
-  if (!file.is_open())
-    co_return c.fail("cannot create " + file.temp().string() + " (is the directory writable?)");
+  if (!file.open_error().empty()) co_return c.fail(file.open_error());
   auto writer = make_call_writer(c.inv.format, file.stream(), c.inv.details);
-  progress shown(c.io.err, c.io.err_is_terminal, c.inv.progress);
+  progress shown(c.io.err, "export", c.io.err_is_terminal, c.inv.progress);
+  auto give_up = [&](const std::string& why) {
+    shown.finish();
+    return c.fail(why + "; no file written");
+  };
   std::size_t written = 0, vanished = 0;
   const atoms::range_options walk = walk_options(c.inv.select, 500, std::nullopt);
   if (!c.inv.details) {
     atoms::call_range calls = c.client.calls(c.inv.select.service, walk);
     for (;;) {
+      if (co_await interrupted()) co_return give_up("interrupted");
       atoms::diagnostics diag;
       auto [ec, page] = co_await calls.async_next_page(diag, tuple_awaitable);
-      if (ec) {
-        shown.finish();
-        co_return c.fail(failure(ec, diag) + "; no file written");
-      }
+      if (ec) co_return give_up(failure(ec, diag));
       if (!page) break;
       for (const auto& log : *page) writer->write(log);
       written += page->size();
-      shown.update(written, 0, known_total(calls));
+      if (std::string why = file.write_error(); !why.empty()) co_return give_up(why);
+      shown.update(counts_of(calls, written));
     }
   } else {
     atoms::call_details_range calls = c.client.calls_with_details(
         c.inv.select.service, walk, atoms::bulk_options{.concurrency = c.inv.concurrency});
     for (;;) {
+      if (co_await interrupted()) co_return give_up("interrupted");
       atoms::diagnostics diag;
       auto [ec, result] = co_await calls.async_next(diag, tuple_awaitable);
-      if (ec) {
-        shown.finish();
-        co_return c.fail(failure(ec, diag) + "; no file written");
-      }
+      if (ec) co_return give_up(failure(ec, diag));
       if (!result) break;
       if (result->ec == atoms::condition::not_found) {
         ++vanished;  // listed, then deleted before its details were asked for
       } else if (result->ec) {
-        shown.finish();
-        co_return c.fail(result->call_id + ": " + failure(result->ec, result->diag) + "; no file written");
+        co_return give_up(says_it_all(result->ec)
+                              ? failure(result->ec, result->diag)
+                              : result->call_id + ": " + failure(result->ec, result->diag));
       } else {
         writer->write(result->details);
         ++written;
+        if (std::string why = file.write_error(); !why.empty()) co_return give_up(why);
       }
-      shown.update(written, vanished, known_total(calls.logs()));
+      shown.update(counts_of(calls.logs(), written, vanished));
     }
   }
   writer->finish();
@@ -305,7 +296,7 @@ asio::awaitable<int> config_set(context c) {
   co_return 0;
 }
 
-asio::awaitable<int> execute(context c) {
+asio::awaitable<int> dispatch(context c) {
   switch (c.inv.command) {
     case command::get: return get(c);
     case command::search: return search(c);
@@ -317,6 +308,13 @@ asio::awaitable<int> execute(context c) {
     case command::help: break;
   }
   return config_get(c);  // not reached: help is answered before any client exists
+}
+
+asio::awaitable<int> execute(context c) {
+  // An interruption is seen by the operation in flight, or by interrupted() between steps;
+  // never as an exception from the next co_await.
+  co_await asio::this_coro::throw_if_cancelled(false);
+  co_return co_await dispatch(c);
 }
 
 atoms::client_options options_of(const invocation& inv) {
@@ -355,11 +353,13 @@ int run(std::span<const std::string> args, const environment& env, const streams
   try {
     client.emplace(ioc.get_executor(), options_of(inv));
   } catch (const std::exception& e) {
-    io.err << "atoms-calls: " << e.what() << '\n' << std::flush;  // the options' own words: no key in them
-    return 2;
-  }
-  if (!inv.ca_file.empty() && !fs::exists(inv.ca_file)) {
-    io.err << "atoms-calls: --ca-file: " << inv.ca_file << " does not exist\n" << std::flush;
+    // The options' own words (never the key), in the tool's terms.
+    std::string why = e.what();
+    for (auto [library, ours] :
+         {std::pair<std::string_view, std::string_view>{"client_options::base_url", "--base-url"},
+          {"client_options::ca_file", "--ca-file"}})
+      if (auto at = why.find(library); at != std::string::npos) why.replace(at, library.size(), ours);
+    io.err << "atoms-calls: " << why << '\n' << std::flush;
     return 2;
   }
 
@@ -370,7 +370,10 @@ int run(std::span<const std::string> args, const environment& env, const streams
     signals.add(SIGINT);
     signals.add(SIGTERM);
     signals.async_wait([&](const boost::system::error_code& ec, int) {
-      if (!ec) interrupt.emit(asio::cancellation_type::terminal);
+      if (ec) return;
+      interrupt.emit(asio::cancellation_type::terminal);
+      boost::system::error_code ignored;
+      signals.clear(ignored);  // a second one ends the program at once, as it would without us
     });
   }
   context c{inv, io, *client};
@@ -382,12 +385,18 @@ int run(std::span<const std::string> args, const environment& env, const streams
                        std::rethrow_exception(e);
                      } catch (const std::exception& ex) {
                        result = c.fail(ex.what());
+                     } catch (...) {
+                       result = c.fail("an unexpected exception");
                      }
                    }
                    status = result;
                  }));
   ioc.run();
   io.out.flush();
+  if (!io.out) {
+    io.err << "atoms-calls: cannot write to standard output\n" << std::flush;
+    return 1;
+  }
   return status;
 }
 
