@@ -503,7 +503,8 @@ TEST_SUITE("atoms-calls") {
     CHECK(s.at("cost").at("total").to_number<double>() == doctest::Approx(cost));
     REQUIRE(!metrics.empty());
     for (const auto& [id, values] : metrics) {
-      CAPTURE(id);
+      const std::string metric = id;  // CAPTURE cannot take a structured binding on clang
+      CAPTURE(metric);
       const auto& m = s.at("metrics").at(id).as_object();
       for (const auto& [value, count] : values)
         CHECK(m.at("values").at(value).to_number<std::int64_t>() == count);
@@ -562,7 +563,8 @@ TEST_SUITE("atoms-calls") {
              "x"},
             {R"({"dispositionMetrics":[{"identifier":"a b!","dispositionMetricPrompt":"p","dispositionMetricType":"STRING"}]})",
              "a b!"}}) {
-      CAPTURE(text);
+      const std::string file_text = text;  // CAPTURE cannot take a structured binding on clang
+      CAPTURE(file_text);
       const fs::path bad = b.dir.path / "bad.json";
       std::ofstream(bad, std::ios::trunc) << text;
       const std::size_t before = b.emu.requests().size();
