@@ -20,22 +20,12 @@
 #include <doctest/doctest.h>
 
 #ifdef ATOMS_EMULATOR_BINARY
+#include "process.hpp"
 #include "support.hpp"
 
 #include <smallest/atoms.hpp>
 
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 #include <filesystem>
-
-extern char** environ;
 #endif
 
 #include <algorithm>
@@ -1558,131 +1548,10 @@ namespace {
 
 namespace atoms = smallest::atoms;
 
-// A file descriptor, closed when it goes.
-class unique_fd {
- public:
-  explicit unique_fd(int fd = -1) noexcept : fd_(fd) {}
-  unique_fd(const unique_fd&) = delete;
-  unique_fd& operator=(const unique_fd&) = delete;
-  ~unique_fd() { reset(); }
-  int get() const noexcept { return fd_; }
-  void reset(int fd = -1) noexcept {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = fd;
-  }
-
- private:
-  int fd_;
-};
-
-// atoms-emulator with `args`, its stdout and stderr in pipes of ours. Every wait has a
-// deadline; a process still running when this goes is killed.
-class emulator_process {
- public:
-  explicit emulator_process(const std::vector<std::string>& args) {
-    int out[2], err[2];
-    REQUIRE(::pipe2(out, O_CLOEXEC) == 0);
-    out_.reset(out[0]);
-    unique_fd out_write(out[1]);
-    REQUIRE(::pipe2(err, O_CLOEXEC) == 0);
-    err_.reset(err[0]);
-    unique_fd err_write(err[1]);
-
-    posix_spawn_file_actions_t actions;
-    ::posix_spawn_file_actions_init(&actions);
-    ::posix_spawn_file_actions_adddup2(&actions, out_write.get(), STDOUT_FILENO);
-    ::posix_spawn_file_actions_adddup2(&actions, err_write.get(), STDERR_FILENO);
-    posix_spawnattr_t attributes;  // no signal blocked in the child, whatever this thread blocks
-    ::posix_spawnattr_init(&attributes);
-    sigset_t none;
-    sigemptyset(&none);
-    ::posix_spawnattr_setsigmask(&attributes, &none);
-    ::posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGMASK);
-    std::vector<std::string> words{ATOMS_EMULATOR_BINARY};
-    words.insert(words.end(), args.begin(), args.end());
-    std::vector<char*> argv;
-    for (auto& w : words) argv.push_back(w.data());
-    argv.push_back(nullptr);
-    const int rc = ::posix_spawn(&pid_, ATOMS_EMULATOR_BINARY, &actions, &attributes, argv.data(), environ);
-    ::posix_spawnattr_destroy(&attributes);
-    ::posix_spawn_file_actions_destroy(&actions);
-    if (rc != 0) pid_ = -1;
-    REQUIRE_MESSAGE(rc == 0, "cannot start " << ATOMS_EMULATOR_BINARY << ": " << std::strerror(rc));
-  }
-  emulator_process(const emulator_process&) = delete;
-  emulator_process& operator=(const emulator_process&) = delete;
-  ~emulator_process() {
-    if (pid_ > 0) {
-      ::kill(pid_, SIGKILL);
-      ::waitpid(pid_, nullptr, 0);
-    }
-  }
-
-  // Reads stdout until it holds a complete line starting with `key` + "=", or end of file,
-  // or `limit`; returns everything read so far.
-  std::string read_stdout_until(const std::string& key, std::chrono::seconds limit = 30s) {
-    const std::string marker = "\n" + key + "=";
-    read_until(out_.get(), out_text_, limit, [&](const std::string& text) {
-      const auto at = ("\n" + text).find(marker);
-      return at != std::string::npos && text.find('\n', at) != std::string::npos;
-    });
-    return out_text_;
-  }
-
-  // Reads stderr until end of file (the process and its children have closed it) or `limit`.
-  std::string read_stderr(std::chrono::seconds limit = 15s) {
-    read_until(err_.get(), err_text_, limit, [](const std::string&) { return false; });
-    return err_text_;
-  }
-
-  void signal(int sig) const { REQUIRE(::kill(pid_, sig) == 0); }
-
-  // The exit status, once the process has exited within `limit`; nullopt, after killing it
-  // with SIGKILL, if it has not (or if a signal ended it).
-  std::optional<int> wait(std::chrono::seconds limit = 10s) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    int status = 0;
-    for (;;) {
-      const pid_t r = ::waitpid(pid_, &status, WNOHANG);
-      if (r == pid_) break;
-      if (r < 0 && errno != EINTR) return std::nullopt;
-      if (std::chrono::steady_clock::now() >= deadline) {
-        ::kill(pid_, SIGKILL);
-        ::waitpid(pid_, nullptr, 0);
-        pid_ = -1;
-        return std::nullopt;
-      }
-      std::this_thread::sleep_for(20ms);
-    }
-    pid_ = -1;
-    if (!WIFEXITED(status)) return std::nullopt;
-    return WEXITSTATUS(status);
-  }
-
- private:
-  // Appends what `fd` gives to `text` until `done(text)`, end of file or `limit`.
-  template <class Done>
-  static void read_until(int fd, std::string& text, std::chrono::seconds limit, Done done) {
-    const auto deadline = std::chrono::steady_clock::now() + limit;
-    while (!done(text)) {
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
-      if (left <= 0ms) return;
-      pollfd p{.fd = fd, .events = POLLIN, .revents = 0};
-      const int ready = ::poll(&p, 1, static_cast<int>(left.count()) + 1);
-      if (ready <= 0) continue;  // EINTR, or the deadline: checked above
-      char buffer[4096];
-      const auto n = ::read(fd, buffer, sizeof buffer);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) return;  // end of file
-      text.append(buffer, static_cast<std::size_t>(n));
-    }
-  }
-
-  pid_t pid_ = -1;
-  unique_fd out_, err_;
-  std::string out_text_, err_text_;
-};
+// atoms-emulator with `args`, and no environment of the shell's but what the platform reads.
+atoms_test::child_process emulator_process(const std::vector<std::string>& args) {
+  return atoms_test::child_process(ATOMS_EMULATOR_BINARY, args);
+}
 
 // The value of the line "KEY=VALUE" in `text`; "" if there is none.
 std::string printed(const std::string& text, const std::string& key) {
@@ -1696,7 +1565,7 @@ std::string printed(const std::string& text, const std::string& key) {
 
 TEST_SUITE("emulator program") {
   TEST_CASE("atoms-emulator prints a URL, a key and a CA file our client uses, and stops on SIGTERM") {
-    emulator_process p({"--port", "0", "--calls", "25", "--seed", "7"});
+    atoms_test::child_process p = emulator_process({"--port", "0", "--calls", "25", "--seed", "7"});
     const std::string out = p.read_stdout_until("ATOMS_CA_FILE");
     INFO("stdout: " << out);
     CHECK(out.starts_with("# atoms-emulator: serving 25 calls (seed 7) over HTTPS on 127.0.0.1:"));
@@ -1729,7 +1598,7 @@ TEST_SUITE("emulator program") {
   }
 
   TEST_CASE("atoms-emulator --plain prints no CA line and stops on SIGINT") {
-    emulator_process p({"--plain", "--api-key", "other key"});
+    atoms_test::child_process p = emulator_process({"--plain", "--api-key", "other key"});
     const std::string out = p.read_stdout_until("SMALLEST_API_KEY");
     INFO("stdout: " << out);
     CHECK(printed(out, "SMALLEST_BASE_URL").starts_with("http://127.0.0.1:"));
@@ -1742,28 +1611,28 @@ TEST_SUITE("emulator program") {
 
   TEST_CASE("atoms-emulator: bad options exit 2 with one line on stderr, --help exits 0") {
     {
-      emulator_process p({"--frobnicate"});
+      atoms_test::child_process p = emulator_process({"--frobnicate"});
       CHECK(p.wait(10s) == 2);
       const std::string err = p.read_stderr();
       CHECK(err == "atoms-emulator: unknown option \"--frobnicate\" (see --help)\n");
-      CHECK(p.read_stdout_until("none").empty());
+      CHECK(p.read_stdout().empty());
     }
     {
-      emulator_process p({"--fault", "slow:status=500"});
+      atoms_test::child_process p = emulator_process({"--fault", "slow:status=500"});
       CHECK(p.wait(10s) == 2);
       CHECK(p.read_stderr() == "atoms-emulator: --fault slow: status applies to status faults only\n");
     }
     {
-      emulator_process p({"--help"});
+      atoms_test::child_process p = emulator_process({"--help"});
       CHECK(p.wait(10s) == 0);
-      CHECK(p.read_stdout_until("none").starts_with("usage: atoms-emulator"));
+      CHECK(p.read_stdout().starts_with("usage: atoms-emulator"));
       CHECK(p.read_stderr().empty());
     }
   }
 
   TEST_CASE("atoms-emulator: a port in use exits 1 saying so") {
     testing::emulator holder({.tls = false});
-    emulator_process p({"--port", std::to_string(holder.port())});
+    atoms_test::child_process p = emulator_process({"--port", std::to_string(holder.port())});
     CHECK(p.wait(10s) == 1);
     CHECK(p.read_stderr().find("port " + std::to_string(holder.port()) + " of 127.0.0.1 is in use") !=
           std::string::npos);

@@ -2,6 +2,10 @@
 // against the emulator over TLS: every command and format, with its output checked.
 #include "support.hpp"
 
+#ifdef ATOMS_CALLS_BINARY
+#include "process.hpp"
+#endif
+
 #include <output.hpp>
 #include <tool.hpp>
 
@@ -12,9 +16,12 @@
 #include <boost/json/serialize.hpp>
 
 #include <algorithm>
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <optional>
 #include <set>
 #include <sstream>
 #include <string>
@@ -175,6 +182,44 @@ std::optional<atoms::timestamp> created_of(const boost::json::object& call) {
     return atoms::parse_iso8601(c->as_string());
   return std::nullopt;
 }
+
+#ifdef ATOMS_CALLS_BINARY
+// The environment of an atoms-calls process pointed at `b`'s emulator: its URL, and `key`
+// as SMALLEST_API_KEY when there is one.
+std::vector<std::string> environment_for(const bench& b, std::optional<std::string> key) {
+  std::vector<std::string> env{"SMALLEST_BASE_URL=" + b.emu.base_url()};
+  if (key) env.push_back("SMALLEST_API_KEY=" + *key);
+  return env;
+}
+
+// The atoms-calls program with `args`, trusting `b`'s CA through --ca-file.
+atoms_test::child_process calls_process(const bench& b, std::vector<std::string> args,
+                                        const std::vector<std::string>& env) {
+  args.insert(args.begin(), {"--ca-file", b.ca});
+  return atoms_test::child_process(ATOMS_CALLS_BINARY, args, env);
+}
+
+// Sets an environment variable of this process for a scope, restoring what was there.
+class scoped_variable {
+ public:
+  scoped_variable(const char* name, const char* value) : name_(name) {
+    if (const char* old = std::getenv(name)) old_ = old;
+    ::setenv(name, value, 1);
+  }
+  scoped_variable(const scoped_variable&) = delete;
+  scoped_variable& operator=(const scoped_variable&) = delete;
+  ~scoped_variable() {
+    if (old_)
+      ::setenv(name_, old_->c_str(), 1);
+    else
+      ::unsetenv(name_);
+  }
+
+ private:
+  const char* name_;
+  std::optional<std::string> old_;
+};
+#endif
 
 }  // namespace
 
@@ -491,9 +536,9 @@ TEST_SUITE("atoms-calls") {
           doctest::Approx(durations[static_cast<std::size_t>(std::ceil(0.95 * static_cast<double>(n))) - 1]));
     CHECK(s.at("cost").at("total").to_number<double>() == doctest::Approx(cost));
     REQUIRE(!metrics.empty());
-    for (const auto& [identifier, values] : metrics) {
-      const std::string id = identifier;
-      CAPTURE(id);
+    for (const auto& [id, values] : metrics) {
+      const std::string metric = id;  // CAPTURE cannot take a structured binding on clang
+      CAPTURE(metric);
       const auto& m = s.at("metrics").at(id).as_object();
       for (const auto& [value, count] : values)
         CHECK(m.at("values").at(value).to_number<std::int64_t>() == count);
@@ -552,7 +597,7 @@ TEST_SUITE("atoms-calls") {
              "x"},
             {R"({"dispositionMetrics":[{"identifier":"a b!","dispositionMetricPrompt":"p","dispositionMetricType":"STRING"}]})",
              "a b!"}}) {
-      const std::string file_text = text;
+      const std::string file_text = text;  // CAPTURE cannot take a structured binding on clang
       CAPTURE(file_text);
       const fs::path bad = b.dir.path / "bad.json";
       std::ofstream(bad, std::ios::trunc) << text;
@@ -654,4 +699,127 @@ TEST_SUITE("atoms-calls") {
     // them. The emulator, in this process, answers from its own buffers meanwhile.
     if (!atoms_test::sanitized) CHECK(peak - baseline < 48 * 1024);
   }
+
+#ifdef ATOMS_CALLS_BINARY
+  // The program itself, as a process: what only main() adds (the signals, the environment,
+  // the exit status) cannot be seen in-process.
+  TEST_CASE("the program: SIGINT or SIGTERM mid-export exits 1 and leaves no file, whole or partial") {
+    using namespace std::chrono_literals;
+    for (const int sig : {SIGINT, SIGTERM}) {
+      const std::string name = sig == SIGINT ? "SIGINT" : "SIGTERM";
+      CAPTURE(name);
+      // 20 ms a request: the details of 5,000 calls take far longer than the wait below.
+      bench b(emulator_options{.calls = 5000, .latency = 20ms});
+      const fs::path out = b.dir.path / "calls.jsonl";
+      atoms_test::child_process p = calls_process(b, {"export", "--details", "--out", out.string()},
+                                                  environment_for(b, b.emu.api_key()));
+      // A progress line comes only every 5 s on a pipe: wait on time, or on one if it comes.
+      const std::string before = p.read_stderr_until(
+          [](const std::string& text) { return text.find("export: ") != std::string::npos; }, 1500ms);
+      CAPTURE(before);
+      const std::size_t served = b.emu.requests_served();
+      CAPTURE(served);
+      CHECK_MESSAGE(served > 1, "the export had not begun when it was interrupted");
+      p.signal(sig);
+      const auto signalled = std::chrono::steady_clock::now();
+      const std::optional<int> status = p.wait(10s);
+      const auto took =
+          std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - signalled);
+      const std::string err = p.read_stderr();
+      CAPTURE(err);
+      REQUIRE_MESSAGE(status.has_value(), "atoms-calls did not exit within 10 s of " << name << " (killed)");
+      CHECK(*status == 1);
+      MESSAGE("atoms-calls exited " << took.count() << " ms after " << name << ", having served " << served
+                                    << " requests");
+      const auto lines = lines_of(err);
+      REQUIRE_FALSE(lines.empty());
+      CHECK(lines.back().find("interrupted; no file written") != std::string::npos);
+      CHECK(lines.back().rfind("atoms-calls: ", 0) == 0);
+      CHECK(p.read_stdout().empty());
+      // Neither the file nor its .calls.jsonl.partial-PID: only the CA the test wrote.
+      CHECK(b.dir.entries() == std::vector<std::string>{"ca.pem"});
+    }
+  }
+
+  TEST_CASE("the program: exit statuses 0, 1 and 2; the key comes from its environment and never shows") {
+    using namespace std::chrono_literals;
+    // The test's own environment holds a key the program must not see: the child gets only
+    // the environment it is given.
+    const scoped_variable inherited("SMALLEST_API_KEY", "test-key");
+    bench b;
+    {
+      atoms_test::child_process p = calls_process(b, {"--help"}, environment_for(b, b.emu.api_key()));
+      CHECK(p.wait(10s) == 0);
+      CHECK(p.read_stdout().find("usage: atoms-calls") != std::string::npos);
+      CHECK(p.read_stderr().empty());
+    }
+    {
+      atoms_test::child_process p =
+          calls_process(b, {"list", "--bogus"}, environment_for(b, b.emu.api_key()));
+      CHECK(p.wait(10s) == 2);
+      const std::string err = p.read_stderr();
+      CAPTURE(err);
+      CHECK(err.find("unknown option '--bogus'") != std::string::npos);
+      CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+      CHECK(p.read_stdout().empty());
+    }
+    CHECK(b.emu.requests_served() == 0);
+    {
+      const std::string wrong = "sk-wrong-123456";
+      atoms_test::child_process p = calls_process(b, {"list"}, environment_for(b, wrong));
+      CHECK(p.wait(10s) == 1);
+      const std::string err = p.read_stderr();
+      const std::string out = p.read_stdout();
+      CAPTURE(err);
+      CHECK(err.find("check SMALLEST_API_KEY") != std::string::npos);
+      CHECK(err.find(wrong) == std::string::npos);
+      CHECK(out.find(wrong) == std::string::npos);
+      CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+    }
+    {
+      const std::size_t before = b.emu.requests_served();
+      atoms_test::child_process p = calls_process(b, {"list"}, environment_for(b, std::nullopt));
+      CHECK(p.wait(10s) == 2);
+      const std::string err = p.read_stderr();
+      CAPTURE(err);
+      CHECK(err.find("SMALLEST_API_KEY") != std::string::npos);
+      CHECK(std::count(err.begin(), err.end(), '\n') == 1);
+      CHECK(b.emu.requests_served() == before);
+    }
+  }
+
+  TEST_CASE("the program: config get as CSV, one row per configured metric") {
+    using namespace std::chrono_literals;
+    bench b;
+    const std::string agent = b.emu.agent_ids().front();
+    atoms_test::child_process p =
+        calls_process(b, {"--format", "csv", "config", "get", agent}, environment_for(b, b.emu.api_key()));
+    const std::optional<int> status = p.wait(10s);
+    const std::string err = p.read_stderr();
+    CAPTURE(err);
+    CHECK(status == 0);
+    CHECK(err.empty());
+    const auto rows = parse_csv(p.read_stdout());
+    REQUIRE_FALSE(rows.empty());
+    CHECK(rows[0] == std::vector<std::string>{"identifier", "dispositionMetricType", "choices",
+                                              "dispositionMetricPrompt"});
+    const boost::json::object stored = *b.emu.post_call_config(agent);
+    const auto& metrics = stored.at("dispositionMetrics").as_array();
+    REQUIRE(!metrics.empty());
+    REQUIRE(rows.size() == metrics.size() + 1);
+    for (std::size_t i = 0; i < metrics.size(); ++i) {
+      const auto& m = metrics[i].as_object();
+      const std::string identifier(m.at("identifier").as_string());
+      CAPTURE(identifier);
+      std::string choices;
+      if (auto* c = m.if_contains("choices"); c && c->is_array())
+        for (const auto& choice : c->as_array())
+          choices += (choices.empty() ? "" : "|") + std::string(choice.as_string());
+      const auto& row = rows[i + 1];
+      CHECK(row == std::vector<std::string>{identifier,
+                                            std::string(m.at("dispositionMetricType").as_string()), choices,
+                                            std::string(m.at("dispositionMetricPrompt").as_string())});
+    }
+  }
+#endif
 }
