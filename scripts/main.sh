@@ -37,7 +37,7 @@ while IFS='=' read -r name value; do
 done <"$work/emulator.out"
 : "${SMALLEST_API_KEY:?atoms-emulator did not start}"
 
-echo "atoms-emulator: ${SMALLEST_BASE_URL} ($(head -n 1 "$work/emulator.out" | sed 's/^atoms-emulator: //'))"
+echo "atoms-emulator: ${SMALLEST_BASE_URL} ($(head -n 1 "$work/emulator.out" | sed 's/^# atoms-emulator: //; s/; stop it.*//'))"
 echo
 echo "\$ atoms-calls stats"
 "$calls" --ca-file "$ATOMS_CA_FILE" stats

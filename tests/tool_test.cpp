@@ -117,7 +117,7 @@ std::vector<boost::json::object> jsonl(const std::string& text) {
 }
 
 // RFC 4180, read strictly: records end in CRLF; a quoted field may hold commas, CRLF, LF and
-// doubled quotes.
+// doubled quotes. A breach FAILs at once (one assertion per file, not one per byte).
 std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
   std::vector<std::vector<std::string>> rows;
   std::vector<std::string> row;
@@ -129,7 +129,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
     if (at_field_start && c == '"') {
       ++i;
       for (;;) {
-        REQUIRE_MESSAGE(i < text.size(), "unterminated quoted field");
+        if (i >= text.size()) FAIL("unterminated quoted field");
         if (text[i] == '"') {
           if (i + 1 < text.size() && text[i + 1] == '"') {
             field += '"';
@@ -141,6 +141,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
         }
         field += text[i++];
       }
+      if (i < text.size() && text[i] != ',' && text[i] != '\r') FAIL("text after a closing quote");
       at_field_start = false;
       continue;
     }
@@ -152,7 +153,7 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
       continue;
     }
     if (c == '\r') {
-      REQUIRE_MESSAGE((i + 1 < text.size() && text[i + 1] == '\n'), "CR without LF outside quotes");
+      if (i + 1 >= text.size() || text[i + 1] != '\n') FAIL("CR without LF outside quotes");
       row.push_back(std::move(field));
       field.clear();
       rows.push_back(std::move(row));
@@ -161,13 +162,13 @@ std::vector<std::vector<std::string>> parse_csv(const std::string& text) {
       i += 2;
       continue;
     }
-    REQUIRE_MESSAGE(c != '\n', "a bare LF ends a record: records must end in CRLF");
-    REQUIRE_MESSAGE(c != '"', "a quote inside an unquoted field");
+    if (c == '\n') FAIL("a bare LF ends a record: records must end in CRLF");
+    if (c == '"') FAIL("a quote inside an unquoted field");
     field += c;
     at_field_start = false;
     ++i;
   }
-  REQUIRE_MESSAGE((row.empty() && field.empty()), "the last record does not end in CRLF");
+  if (!row.empty() || !field.empty()) FAIL("the last record does not end in CRLF");
   return rows;
 }
 
