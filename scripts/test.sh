@@ -13,7 +13,9 @@ echo "=== lint"
 scripts/lint.sh
 for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   echo "=== $preset: build"
-  cmake --preset "$preset" >/dev/null
+  # Unity batches: each test file would otherwise generate the same client and emulator code
+  # again (80% of a test file's compile time is code generation); about half the build time.
+  cmake --preset "$preset" -DCMAKE_UNITY_BUILD=ON -DCMAKE_UNITY_BUILD_BATCH_SIZE=7 >/dev/null
   cmake --build --preset "$preset" -j "$jobs"
   if [ "$preset" = gcc ]; then
     # The examples carry the product pages over; each must run to the end on the emulator.

@@ -29,8 +29,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto tuple = asio::as_tuple(asio::deferred);
-constexpr const char* page_call = "CALL-1768842587790-69eb58";
+using atoms_test::page_call;  // the product page's example call
+using atoms_test::tuple;
 
 // The search requests the emulator received, as the id lists they carried.
 std::vector<std::vector<std::string>> searches(const emulator& emu) {

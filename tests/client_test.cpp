@@ -32,9 +32,9 @@ using atoms_test::options_for;
 
 namespace {
 
-constexpr const char* page_call = "CALL-1768842587790-69eb58";  // the product page's example call
+using atoms_test::page_call;  // the product page's example call
 
-constexpr auto tuple = asio::as_tuple(asio::deferred);
+using atoms_test::tuple;
 
 // Everything a failure can tell a user, in one string, to check for secrets.
 std::string everything_said(const atoms::error_code& ec, const atoms::diagnostics& diag) {

@@ -25,7 +25,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto tuple = asio::as_tuple(asio::deferred);
+using atoms_test::tuple;
 
 // Every log the filter matches, in the service's order, fetched page by page directly.
 asio::awaitable<std::vector<std::string>> listed_ids(atoms::client& client) {

@@ -32,7 +32,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto tuple = asio::as_tuple(asio::deferred);
+using atoms_test::tuple;
 
 using clock_type = std::chrono::steady_clock;
 

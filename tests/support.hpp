@@ -7,7 +7,9 @@
 #include <smallest/atoms/options.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
+#include <boost/asio/deferred.hpp>
 #include <boost/asio/io_context.hpp>
 
 #include <chrono>
@@ -20,6 +22,12 @@
 namespace atoms_test {
 
 namespace asio = boost::asio;
+
+/// `co_await op(..., tuple)`: the operation's results as a tuple, never throwing.
+inline constexpr auto tuple = asio::as_tuple(asio::deferred);
+
+/// The product page's example call, which the emulator serves.
+inline constexpr const char* page_call = "CALL-1768842587790-69eb58";
 
 /// Runs `make(io)` (returning an awaitable<void>) to completion on its own io_context, with
 /// `threads` threads, failing the test if it has not finished within `limit`.

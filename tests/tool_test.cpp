@@ -36,7 +36,7 @@ using smallest::atoms::testing::emulator_options;
 using smallest::atoms::testing::recorded_request;
 using smallest::atoms::testing::reply;
 
-constexpr const char* page_call = "CALL-1768842587790-69eb58";
+using atoms_test::page_call;  // the product page's example call
 
 // A directory of the test's own, removed with everything in it.
 struct scratch_dir {
@@ -69,7 +69,7 @@ std::string read_file(const fs::path& p) {
   return s.str();
 }
 
-struct outcome {
+struct tool_outcome {
   int status = -1;
   std::string out, err;
 };
@@ -85,11 +85,11 @@ struct bench {
     std::ofstream(ca) << emu.ca_pem();
   }
 
-  outcome run(std::vector<std::string> args, std::optional<std::string> key = std::nullopt) const {
+  tool_outcome run(std::vector<std::string> args, std::optional<std::string> key = std::nullopt) const {
     args.insert(args.begin(), {"--ca-file", ca});
     atoms_calls::environment env{.api_key = key ? *key : emu.api_key(), .base_url = emu.base_url()};
     std::ostringstream out, err;
-    outcome o;
+    tool_outcome o;
     o.status = atoms_calls::run(args, env, {out, err});
     o.out = out.str();
     o.err = err.str();
@@ -261,7 +261,7 @@ TEST_SUITE("atoms-calls") {
       std::string joined;
       for (const auto& a : c.args) joined += a + ' ';
       CAPTURE(joined);
-      outcome o = b.run(c.args);
+      tool_outcome o = b.run(c.args);
       CHECK(o.status == 2);
       CHECK(o.out.empty());
       CHECK(o.err.find(c.says) != std::string::npos);
@@ -282,7 +282,7 @@ TEST_SUITE("atoms-calls") {
       CHECK(err.str().rfind("atoms-calls: --ca-file", 0) == 0);
     }
 
-    outcome help = b.run({"--help"});
+    tool_outcome help = b.run({"--help"});
     CHECK(help.status == 0);
     CHECK(help.out.find("usage: atoms-calls") != std::string::npos);
     CHECK(help.err.empty());
@@ -300,7 +300,7 @@ TEST_SUITE("atoms-calls") {
                                                {"stats"},
                                                {"export", "--out", (b.dir.path / "x.jsonl").string()},
                                                {"config", "get", b.emu.agent_ids().front()}}) {
-      outcome o = b.run(args, wrong);
+      tool_outcome o = b.run(args, wrong);
       CAPTURE(o.err);
       CHECK(o.status == 1);
       CHECK(o.err.find("401") != std::string::npos);
@@ -310,14 +310,14 @@ TEST_SUITE("atoms-calls") {
       CHECK(std::count(o.err.begin(), o.err.end(), '\n') == 1);
     }
     // Given as --api-key instead of the environment: the same.
-    outcome o = b.run({"--api-key", wrong, "list"}, std::string("ignored-because-the-flag-wins"));
+    tool_outcome o = b.run({"--api-key", wrong, "list"}, std::string("ignored-because-the-flag-wins"));
     CHECK(o.status == 1);
     CHECK(o.err.find("0123456789abcdef") == std::string::npos);
   }
 
   TEST_CASE("get: a call in full for people, as JSON lines with the service's names, and as CSV") {
     bench b;
-    outcome table = b.run({"get", page_call});
+    tool_outcome table = b.run({"get", page_call});
     CAPTURE(table.err);
     REQUIRE(table.status == 0);
     CHECK(table.out.rfind(page_call, 0) == 0);
@@ -337,7 +337,7 @@ TEST_SUITE("atoms-calls") {
                          " turns)") != std::string::npos);
 
     const auto ids = b.emu.call_ids();
-    outcome lines = b.run({"--format", "jsonl", "get", ids[3], ids[1]});
+    tool_outcome lines = b.run({"--format", "jsonl", "get", ids[3], ids[1]});
     REQUIRE(lines.status == 0);
     auto objects = jsonl(lines.out);
     REQUIRE(objects.size() == 2);
@@ -345,7 +345,7 @@ TEST_SUITE("atoms-calls") {
     CHECK(objects[1].at("callId").as_string() == ids[1]);
     CHECK(objects[0].contains("transcript"));
 
-    outcome csv = b.run({"--format", "csv", "get", ids[0], ids[2]});
+    tool_outcome csv = b.run({"--format", "csv", "get", ids[0], ids[2]});
     REQUIRE(csv.status == 0);
     auto rows = parse_csv(csv.out);
     REQUIRE(rows.size() == 3);
@@ -353,7 +353,7 @@ TEST_SUITE("atoms-calls") {
     CHECK(!rows[1][column(rows[0], "transcript")].empty());
 
     // One id the service does not know: the others still print, the status says it.
-    outcome missing = b.run({"--format", "jsonl", "get", ids[0], "CALL-0-nope"});
+    tool_outcome missing = b.run({"--format", "jsonl", "get", ids[0], "CALL-0-nope"});
     CHECK(missing.status == 1);
     CHECK(jsonl(missing.out).size() == 1);
     CHECK(missing.err.find("CALL-0-nope") != std::string::npos);
@@ -362,14 +362,14 @@ TEST_SUITE("atoms-calls") {
 
   TEST_CASE("list: a page, every call, at most N, filtered by the service and on our side") {
     bench b(emulator_options{.calls = 180});
-    outcome first = b.run({"list"});
+    tool_outcome first = b.run({"list"});
     REQUIRE(first.status == 0);
     auto lines = lines_of(first.out);
     REQUIRE(lines.size() == 21);  // header and the default 20
     CHECK(lines[0].rfind("CALL ID", 0) == 0);
     CHECK(lines[0].find("STATUS") != std::string::npos);
 
-    outcome all = b.run({"--format", "jsonl", "list", "--all"});
+    tool_outcome all = b.run({"--format", "jsonl", "list", "--all"});
     REQUIRE(all.status == 0);
     auto objects = jsonl(all.out);
     CHECK(objects.size() == 180);
@@ -377,11 +377,11 @@ TEST_SUITE("atoms-calls") {
     for (const auto& o : objects) distinct.insert(std::string(o.at("callId").as_string()));
     CHECK(distinct.size() == 180);
 
-    outcome some = b.run({"--format", "jsonl", "list", "--max", "37", "--limit", "10"});
+    tool_outcome some = b.run({"--format", "jsonl", "list", "--max", "37", "--limit", "10"});
     REQUIRE(some.status == 0);
     CHECK(jsonl(some.out).size() == 37);
 
-    outcome completed = b.run({"--format", "jsonl", "list", "--all", "--status", "completed"});
+    tool_outcome completed = b.run({"--format", "jsonl", "list", "--all", "--status", "completed"});
     REQUIRE(completed.status == 0);
     std::size_t expected_completed = 0;
     for (const auto& c : b.calls()) expected_completed += c.at("status").as_string() == "completed";
@@ -400,8 +400,8 @@ TEST_SUITE("atoms-calls") {
     std::size_t expected = 0;
     for (auto t : created) expected += t >= since && t <= until;
     const std::size_t before = b.emu.requests().size();
-    outcome bounded = b.run({"--format", "jsonl", "list", "--all", "--since", atoms::format_iso8601(since),
-                             "--until", atoms::format_iso8601(until)});
+    tool_outcome bounded = b.run({"--format", "jsonl", "list", "--all", "--since",
+                                  atoms::format_iso8601(since), "--until", atoms::format_iso8601(until)});
     REQUIRE(bounded.status == 0);
     auto kept = jsonl(bounded.out);
     CHECK(kept.size() == expected);
@@ -414,8 +414,8 @@ TEST_SUITE("atoms-calls") {
     for (std::size_t i = before; i < requests.size(); ++i)
       CHECK(requests[i].target.find("date") == std::string::npos);
 
-    outcome server = b.run({"--format", "jsonl", "list", "--all", "--server-dates", "--since",
-                            atoms::format_iso8601(since), "--until", atoms::format_iso8601(until)});
+    tool_outcome server = b.run({"--format", "jsonl", "list", "--all", "--server-dates", "--since",
+                                 atoms::format_iso8601(since), "--until", atoms::format_iso8601(until)});
     REQUIRE(server.status == 0);
     CHECK(jsonl(server.out).size() == expected);
     CHECK(b.emu.requests().back().target.find("dateFrom=") != std::string::npos);
@@ -424,7 +424,7 @@ TEST_SUITE("atoms-calls") {
     const std::string day = atoms::format_iso8601(created[90]).substr(0, 10);
     std::size_t on_that_day = 0;
     for (auto t : created) on_that_day += atoms::format_iso8601(t).rfind(day, 0) == 0;
-    outcome one_day = b.run({"--format", "jsonl", "list", "--all", "--since", day, "--until", day});
+    tool_outcome one_day = b.run({"--format", "jsonl", "list", "--all", "--since", day, "--until", day});
     REQUIRE(one_day.status == 0);
     CHECK(jsonl(one_day.out).size() == on_that_day);
     CHECK(on_that_day > 0);
@@ -447,7 +447,7 @@ TEST_SUITE("atoms-calls") {
     std::vector<atoms::timestamp> created;
     for (const auto& c : plain.calls()) created.push_back(*created_of(c));
     std::sort(created.rbegin(), created.rend());
-    outcome all =
+    tool_outcome all =
         plain.run({"--format", "jsonl", "list", "--all", "--since", atoms::format_iso8601(created[49])});
     REQUIRE(all.status == 0);
     CHECK(jsonl(all.out).size() == 50);
@@ -459,12 +459,12 @@ TEST_SUITE("atoms-calls") {
     auto ids = b.emu.call_ids();
     std::vector<std::string> args = {"--format", "jsonl", "search"};
     args.insert(args.end(), ids.begin(), ids.begin() + 230);  // three requests of up to 100
-    outcome o = b.run(args);
+    tool_outcome o = b.run(args);
     CAPTURE(o.err);
     CHECK(o.status == 0);
     CHECK(jsonl(o.out).size() == 230);
 
-    outcome some = b.run({"search", ids[5], "CALL-1-unknown", ids[7]});
+    tool_outcome some = b.run({"search", ids[5], "CALL-1-unknown", ids[7]});
     CHECK(some.status == 1);
     CHECK(lines_of(some.out).size() == 3);  // header and two calls
     CHECK(some.err.find("1 of 3 calls not found: CALL-1-unknown") != std::string::npos);
@@ -478,7 +478,7 @@ TEST_SUITE("atoms-calls") {
     b.emu.put_call(call);
     for (const auto& args : std::vector<std::vector<std::string>>{{"--format", "csv", "search", page_call},
                                                                   {"--format", "csv", "get", page_call}}) {
-      outcome o = b.run(args);
+      tool_outcome o = b.run(args);
       REQUIRE(o.status == 0);
       auto rows = parse_csv(o.out);
       REQUIRE(rows.size() == 2);
@@ -502,7 +502,7 @@ TEST_SUITE("atoms-calls") {
 
   TEST_CASE("stats: counts, breakdowns, duration percentiles, cost and metric distributions") {
     bench b(emulator_options{.calls = 300});
-    outcome o = b.run({"--format", "jsonl", "stats"});
+    tool_outcome o = b.run({"--format", "jsonl", "stats"});
     CAPTURE(o.err);
     REQUIRE(o.status == 0);
     auto s = boost::json::parse(o.out).as_object();
@@ -545,13 +545,13 @@ TEST_SUITE("atoms-calls") {
         CHECK(m.at("values").at(value).to_number<std::int64_t>() == count);
     }
 
-    outcome table = b.run({"stats", "--status", "completed"});
+    tool_outcome table = b.run({"stats", "--status", "completed"});
     REQUIRE(table.status == 0);
     CHECK(table.out.rfind("Calls      " + std::to_string(statuses["completed"]), 0) == 0);
     CHECK(table.out.find("Disposition metrics") != std::string::npos);
     CHECK(table.out.find("median") != std::string::npos);
 
-    outcome csv = b.run({"--format", "csv", "stats"});
+    tool_outcome csv = b.run({"--format", "csv", "stats"});
     REQUIRE(csv.status == 0);
     auto rows = parse_csv(csv.out);
     REQUIRE(rows.size() > 5);
@@ -562,12 +562,12 @@ TEST_SUITE("atoms-calls") {
   TEST_CASE("config get and set: shown in each format; a file is validated before anything is sent") {
     bench b;
     const std::string agent = b.emu.agent_ids().front();
-    outcome shown = b.run({"config", "get", agent});
+    tool_outcome shown = b.run({"config", "get", agent});
     REQUIRE(shown.status == 0);
     auto stored = *b.emu.post_call_config(agent);
     for (const auto& m : stored.at("dispositionMetrics").as_array())
       CHECK(shown.out.find(std::string(m.at("identifier").as_string())) != std::string::npos);
-    outcome as_json = b.run({"--format", "jsonl", "config", "get", agent});
+    tool_outcome as_json = b.run({"--format", "jsonl", "config", "get", agent});
     REQUIRE(as_json.status == 0);
     CHECK(boost::json::parse(as_json.out).as_object().contains("dispositionMetrics"));
 
@@ -577,7 +577,7 @@ TEST_SUITE("atoms-calls") {
         "dispositionValues":{"type":"BOOLEAN"}},
        {"identifier":"budget","dispositionMetricPrompt":"Their budget band","dispositionMetricType":"ENUM",
         "choices":["low","mid","high"]}]})";
-    outcome set = b.run({"config", "set", agent, good.string()});
+    tool_outcome set = b.run({"config", "set", agent, good.string()});
     CAPTURE(set.err);
     REQUIRE(set.status == 0);
     CHECK(set.err.find("saved") != std::string::npos);
@@ -603,13 +603,13 @@ TEST_SUITE("atoms-calls") {
       const fs::path bad = b.dir.path / "bad.json";
       std::ofstream(bad, std::ios::trunc) << text;
       const std::size_t before = b.emu.requests().size();
-      outcome o = b.run({"config", "set", agent, bad.string()});
+      tool_outcome o = b.run({"config", "set", agent, bad.string()});
       CHECK(o.status == 1);
       CHECK(o.err.find(says) != std::string::npos);
       CHECK(o.err.find("nothing was sent") != std::string::npos);
       CHECK(b.emu.requests().size() == before);
     }
-    outcome missing = b.run({"config", "set", agent, (b.dir.path / "absent.json").string()});
+    tool_outcome missing = b.run({"config", "set", agent, (b.dir.path / "absent.json").string()});
     CHECK(missing.status == 1);
     CHECK(missing.err.find("cannot read") != std::string::npos);
   }
@@ -617,7 +617,7 @@ TEST_SUITE("atoms-calls") {
   TEST_CASE("export: JSON lines or CSV, with or without details, renamed into place when complete") {
     bench b(emulator_options{.calls = 240});
     const fs::path jl = b.dir.path / "calls.jsonl";
-    outcome o = b.run({"export", "--out", jl.string()});
+    tool_outcome o = b.run({"export", "--out", jl.string()});
     CAPTURE(o.err);
     REQUIRE(o.status == 0);
     CHECK(o.err.find("exported 240 calls to " + jl.string()) != std::string::npos);
@@ -626,7 +626,7 @@ TEST_SUITE("atoms-calls") {
     CHECK(!objects[0].contains("transcript"));  // logs only
 
     const fs::path detailed = b.dir.path / "details.csv";
-    outcome d = b.run(
+    tool_outcome d = b.run(
         {"--concurrency", "4", "export", "--details", "--status", "completed", "--out", detailed.string()});
     CAPTURE(d.err);
     REQUIRE(d.status == 0);
@@ -655,7 +655,7 @@ TEST_SUITE("atoms-calls") {
         return reply{.status = 403, .body = R"({"status":false,"errors":["Forbidden"]})"};
       return std::nullopt;
     });
-    outcome o = b.run({"export", "--out", out.string()});
+    tool_outcome o = b.run({"export", "--out", out.string()});
     CHECK(o.status == 1);
     CHECK(o.err.find("403") != std::string::npos);
     CHECK(o.err.find("no file written") != std::string::npos);
@@ -670,7 +670,7 @@ TEST_SUITE("atoms-calls") {
       return std::nullopt;
     });
     const fs::path csv = b.dir.path / "details.csv";
-    outcome d = b.run({"export", "--details", "--out", csv.string()});
+    tool_outcome d = b.run({"export", "--details", "--out", csv.string()});
     CHECK(d.status == 1);
     CHECK(d.err.find("400") != std::string::npos);
     CHECK(!fs::exists(csv));
@@ -683,7 +683,7 @@ TEST_SUITE("atoms-calls") {
     const fs::path out = b.dir.path / "all.jsonl";
     const std::size_t baseline = atoms_test::rss_kib();
     atoms_test::reset_peak_rss();
-    outcome o = b.run({"--concurrency", "16", "export", "--details", "--out", out.string()});
+    tool_outcome o = b.run({"--concurrency", "16", "export", "--details", "--out", out.string()});
     CAPTURE(o.err);
     REQUIRE(o.status == 0);
     const std::size_t peak = atoms_test::peak_rss_kib();

@@ -13,8 +13,9 @@ namespace atoms = smallest::atoms;
 
 namespace {
 
+// A count's label: the service's spelling, the raw string of a value we do not know, or "(none)".
 template <class Enum>
-std::string text_of(const atoms::open_enum<Enum>& e) {
+std::string label_of(const atoms::open_enum<Enum>& e) {
   if (e.value == Enum::unknown) return e.raw.empty() ? std::string("(none)") : e.raw;
   return std::string(atoms::to_string(e.value));
 }
@@ -64,8 +65,8 @@ boost::json::object counts(const std::map<std::string, std::size_t>& m) {
 
 void call_stats::add(const atoms::call_log& log) {
   ++count_;
-  ++by_status_[text_of(log.status)];
-  ++by_type_[text_of(log.type)];
+  ++by_status_[label_of(log.status)];
+  ++by_type_[label_of(log.type)];
   if (log.duration) durations_.push_back(*log.duration);
   if (log.call_cost) {
     cost_ += *log.call_cost;
