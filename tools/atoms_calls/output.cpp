@@ -1,5 +1,7 @@
 #include "output.hpp"
 
+#include <smallest/atoms/detail/json_text.hpp>
+
 #include <boost/json/value_from.hpp>
 
 #include <algorithm>
@@ -261,78 +263,9 @@ std::unique_ptr<call_writer> make_call_writer(format f, std::ostream& out, bool 
   return std::make_unique<table_writer>(out);
 }
 
-namespace {
-
-void append_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  for (char ch : s) {
-    const auto c = static_cast<unsigned char>(ch);
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (c < 0x20) {
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += ch;
-        }
-    }
-  }
-  out += '"';
-}
-
-void append_json(std::string& out, const boost::json::value& v) {
-  switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; return;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; return;
-    case boost::json::kind::int64: out += std::to_string(v.get_int64()); return;
-    case boost::json::kind::uint64: out += std::to_string(v.get_uint64()); return;
-    case boost::json::kind::double_: {
-      char buf[64];
-      auto [end, ec] = std::to_chars(buf, buf + sizeof buf, v.get_double());
-      out.append(buf, ec == std::errc{} ? end : buf);
-      return;
-    }
-    case boost::json::kind::string: append_json_string(out, v.get_string()); return;
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!std::exchange(first, false)) out += ',';
-        append_json(out, e);
-      }
-      out += ']';
-      return;
-    }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& m : v.get_object()) {
-        if (!std::exchange(first, false)) out += ',';
-        append_json_string(out, m.key());
-        out += ':';
-        append_json(out, m.value());
-      }
-      out += '}';
-      return;
-    }
-  }
-}
-
-}  // namespace
-
+// Plain numbers ("261", "0.91"), not Boost.JSON 1.81's "2.61E2"; NaN and infinities as null.
 std::string to_json(const boost::json::value& v) {
-  std::string out;
-  append_json(out, v);
-  return out;
+  return smallest::atoms::detail::to_json_text(v, smallest::atoms::detail::json_doubles::bare);
 }
 
 std::string csv_field(std::string_view text) {

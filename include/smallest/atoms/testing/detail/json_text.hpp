@@ -2,104 +2,32 @@
 #ifndef SMALLEST_ATOMS_TESTING_DETAIL_JSON_TEXT_HPP
 #define SMALLEST_ATOMS_TESTING_DETAIL_JSON_TEXT_HPP
 
-// The emulator's JSON writer. boost::json::serialize writes doubles as "1.2E2" and
-// "4.213E-1"; the service writes "120" or "0.4213", and services written in Python write an
-// integral double as "120.0". This writer gives the shortest decimal form and keeps ".0" on
-// integral doubles, so the emulator's text looks like a real service's and a field that is
-// sometimes an integer and sometimes "120.0" reaches the client as such.
+// The emulator's JSON writer: the library's (detail/json_text.hpp), keeping ".0" on integral
+// doubles as services written in Python do, so that a field that is sometimes an integer and
+// sometimes "120.0" reaches the client as such, and the emulator's text looks like a real
+// service's rather than Boost.JSON's "1.2E2".
+
+#include <smallest/atoms/detail/json_text.hpp>
 
 #include <boost/json/value.hpp>
 
-#include <charconv>
-#include <cmath>
 #include <string>
-#include <string_view>
 
 namespace smallest::atoms::testing::detail {
 
-inline void write_json_string(std::string& out, std::string_view s) {
-  static constexpr char hex[] = "0123456789abcdef";
-  out += '"';
-  std::size_t plain = 0;  // s[plain, i) needs no escape: appended in one go
-  for (std::size_t i = 0; i < s.size(); ++i) {
-    const char c = s[i];
-    if (c != '"' && c != '\\' && static_cast<unsigned char>(c) >= 0x20) continue;  // UTF-8 passes through
-    out.append(s.data() + plain, i - plain);
-    plain = i + 1;
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        out += "\\u00";
-        out += hex[(static_cast<unsigned char>(c) >> 4) & 0xf];
-        out += hex[static_cast<unsigned char>(c) & 0xf];
-    }
-  }
-  out.append(s.data() + plain, s.size() - plain);
-  out += '"';
-}
-
-template <class Number>
-void write_json_number(std::string& out, Number n) {
-  char buf[32];
-  auto [end, ec] = std::to_chars(buf, buf + sizeof buf, n);
-  out.append(buf, end);
-}
+using ::smallest::atoms::detail::write_json_number;
+using ::smallest::atoms::detail::write_json_string;
 
 inline void write_json_double(std::string& out, double d) {
-  if (!std::isfinite(d)) {
-    out += "null";  // what JSON.stringify does with NaN and Infinity
-    return;
-  }
-  const std::size_t start = out.size();
-  write_json_number(out, d);
-  if (out.find_first_of(".eE", start) == std::string::npos) out += ".0";
+  ::smallest::atoms::detail::write_json_double(out, d, ::smallest::atoms::detail::json_doubles::with_point);
 }
 
 inline void write_json(std::string& out, const boost::json::value& v) {
-  switch (v.kind()) {
-    case boost::json::kind::null: out += "null"; break;
-    case boost::json::kind::bool_: out += v.get_bool() ? "true" : "false"; break;
-    case boost::json::kind::int64: write_json_number(out, v.get_int64()); break;
-    case boost::json::kind::uint64: write_json_number(out, v.get_uint64()); break;
-    case boost::json::kind::double_: write_json_double(out, v.get_double()); break;
-    case boost::json::kind::string: write_json_string(out, v.get_string()); break;
-    case boost::json::kind::array: {
-      out += '[';
-      bool first = true;
-      for (const auto& e : v.get_array()) {
-        if (!first) out += ',';
-        first = false;
-        write_json(out, e);
-      }
-      out += ']';
-      break;
-    }
-    case boost::json::kind::object: {
-      out += '{';
-      bool first = true;
-      for (const auto& kv : v.get_object()) {
-        if (!first) out += ',';
-        first = false;
-        write_json_string(out, kv.key());
-        out += ':';
-        write_json(out, kv.value());
-      }
-      out += '}';
-      break;
-    }
-  }
+  ::smallest::atoms::detail::write_json(out, v, ::smallest::atoms::detail::json_doubles::with_point);
 }
 
 inline std::string to_json_text(const boost::json::value& v) {
-  std::string out;
-  write_json(out, v);
-  return out;
+  return ::smallest::atoms::detail::to_json_text(v, ::smallest::atoms::detail::json_doubles::with_point);
 }
 
 }  // namespace smallest::atoms::testing::detail
