@@ -14,6 +14,10 @@
 //   E  an error body (any status):              read_error_body
 //   C  a call_log, M a metric_config, K a disposition_metric, V a metric_value: JSON, no envelope
 //   T  a time stamp as text:                    parse_iso8601 and format_iso8601
+//   G  GET /agent/{id} as agent, Y GET /agent as agent_page, N GET /product/phone-numbers,
+//   U  GET /audience/{id}, W GET /audience, B GET /audience/{id}/members, I POST /campaign
+//      as campaign, X GET /campaign/{id}, Z GET /campaign, Q POST /campaign/{id}/start:
+//      envelope, then the model
 //   H  a failed answer's wait hint: `Retry-After` value, LF, `X-RateLimit-Reset` value, LF, body
 //      (an empty value: no such header):        detail::server_retry_hint
 //
@@ -35,10 +39,14 @@
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/http/connection.hpp>
 #include <smallest/atoms/http/url.hpp>
+#include <smallest/atoms/models/agent.hpp>
+#include <smallest/atoms/models/audience.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/campaign.hpp>
 #include <smallest/atoms/models/detail/json_decode.hpp>
 #include <smallest/atoms/models/metric_value.hpp>
+#include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/models/time.hpp>
 
@@ -56,6 +64,7 @@
 #include <string>
 #include <string_view>
 #include <variant>
+#include <vector>
 
 namespace {
 
@@ -250,6 +259,51 @@ void check_decode_message(std::string const& message, std::string_view path) {
   FUZZ_CHECK(atoms_fuzz::is_utf8(message),
              "a decode error cut inside a character: " + atoms_fuzz::printable(message));
 }
+
+// The models of agents, phone numbers, audiences and campaigns: their time stamps.
+void use(std::optional<atoms::timestamp> const& t) {
+  if (t) use(*t);
+}
+void use(atoms::agent const& a) {
+  use(a.created_at);
+  use(a.updated_at);
+  use(a.archived_at);
+}
+void use(atoms::agent_page const& p) {
+  for (auto const& a : p.agents) use(a);
+}
+void use(std::vector<atoms::phone_number> const& v) {
+  for (auto const& n : v) {
+    use(n.created_at);
+    use(n.updated_at);
+  }
+}
+void use(atoms::audience const& a) {
+  use(a.created_at);
+  use(a.updated_at);
+  for (auto const& c : a.campaigns) use(c.created_at);
+}
+void use(std::vector<atoms::audience> const& v) {
+  for (auto const& a : v) use(a);
+}
+void use(atoms::audience_member_page const& p) {
+  for (auto const& m : p.members) (void)m.phone_number.size();
+}
+void use(atoms::campaign const& c) {
+  (void)c.status.name();
+  for (auto const* t : {&c.scheduled_at, &c.paused_at, &c.failed_at, &c.created_at, &c.updated_at}) use(*t);
+}
+void use(atoms::campaign_details const& d) {
+  use(d.campaign);
+  for (auto const& e : d.events) {
+    use(e.created_at);
+    use(e.updated_at);
+  }
+}
+void use(atoms::campaign_page const& p) {
+  for (auto const& c : p.campaigns) use(c);
+}
+void use(atoms::campaign_start const& s) { (void)s.task_id; }
 
 // `data` decoded as T, the way client_state::fetch does.
 template <class T>
@@ -450,11 +504,41 @@ enum class kind {
   disposition,
   value,
   time,
-  hint
+  hint,
+  agent_one,
+  agent_page,
+  phone_numbers,
+  audience_one,
+  audiences,
+  members,
+  campaign_created,
+  campaign_details,
+  campaign_page,
+  campaign_start
 };
-constexpr kind kinds[] = {kind::details,   kind::page,  kind::search, kind::config_page, kind::agent,
-                          kind::recording, kind::error, kind::log,    kind::metric,      kind::disposition,
-                          kind::value,     kind::time,  kind::hint};
+constexpr kind kinds[] = {kind::details,
+                          kind::page,
+                          kind::search,
+                          kind::config_page,
+                          kind::agent,
+                          kind::recording,
+                          kind::error,
+                          kind::log,
+                          kind::metric,
+                          kind::disposition,
+                          kind::value,
+                          kind::time,
+                          kind::hint,
+                          kind::agent_one,
+                          kind::agent_page,
+                          kind::phone_numbers,
+                          kind::audience_one,
+                          kind::audiences,
+                          kind::members,
+                          kind::campaign_created,
+                          kind::campaign_details,
+                          kind::campaign_page,
+                          kind::campaign_start};
 
 kind pick(unsigned char b) {
   switch (b) {
@@ -471,6 +555,16 @@ kind pick(unsigned char b) {
     case 'V': return kind::value;
     case 'T': return kind::time;
     case 'H': return kind::hint;
+    case 'G': return kind::agent_one;
+    case 'Y': return kind::agent_page;
+    case 'N': return kind::phone_numbers;
+    case 'U': return kind::audience_one;
+    case 'W': return kind::audiences;
+    case 'B': return kind::members;
+    case 'I': return kind::campaign_created;
+    case 'X': return kind::campaign_details;
+    case 'Z': return kind::campaign_page;
+    case 'Q': return kind::campaign_start;
     default: return kinds[b % std::size(kinds)];
   }
 }
@@ -503,6 +597,16 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     case kind::config_page: decode<atoms::post_call_config>(d); break;
     case kind::agent: agent_document(d); break;
     case kind::recording: recording_url(d); break;
+    case kind::agent_one: decode<atoms::agent>(d); break;
+    case kind::agent_page: decode<atoms::agent_page>(d); break;
+    case kind::phone_numbers: decode<std::vector<atoms::phone_number>>(d); break;
+    case kind::audience_one: decode<atoms::audience>(d); break;
+    case kind::audiences: decode<std::vector<atoms::audience>>(d); break;
+    case kind::members: decode<atoms::audience_member_page>(d); break;
+    case kind::campaign_created: decode<atoms::campaign>(d); break;
+    case kind::campaign_details: decode<atoms::campaign_details>(d); break;
+    case kind::campaign_page: decode<atoms::campaign_page>(d); break;
+    case kind::campaign_start: decode<atoms::campaign_start>(d); break;
     default: break;
   }
   return 0;

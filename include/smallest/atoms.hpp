@@ -9,8 +9,12 @@
 #include <smallest/atoms/client.hpp>
 #include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/error.hpp>
+#include <smallest/atoms/models/agent.hpp>
+#include <smallest/atoms/models/audience.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/campaign.hpp>
+#include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
 

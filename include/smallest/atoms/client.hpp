@@ -7,10 +7,15 @@
 #include <smallest/atoms/detail/calls.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
+#include <smallest/atoms/detail/platform.hpp>
 #include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/error.hpp>
+#include <smallest/atoms/models/agent.hpp>
+#include <smallest/atoms/models/audience.hpp>
 #include <smallest/atoms/models/call_details.hpp>
 #include <smallest/atoms/models/call_log.hpp>
+#include <smallest/atoms/models/campaign.hpp>
+#include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
 
@@ -301,6 +306,382 @@ class client {
     return asio::async_initiate<CompletionToken, void(error_code, std::uint64_t)>(
         detail::initiate_download_recording{state_}, token, std::move(call_id), std::move(path),
         static_cast<diagnostics*>(nullptr));
+  }
+
+  // ---- agents, phone numbers, audiences, campaigns ------------------------------------------
+
+  /// Creates an agent (`POST /agent`, 201) and returns its id. The service creates it
+  /// versioned, with an initial version; its prompt is set on a draft of that version.
+  ///
+  /// - Completion signature: `void(error_code, std::string)`: the new agent's id.
+  /// - Lifetimes: arguments are taken by value; `diag` must outlive the operation.
+  /// - Executor: the handler runs on its associated executor (the client's by default),
+  ///   never inside this call.
+  /// - Cancellation: terminal, as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived: it creates.
+  /// - Errors: errc::invalid_argument for an empty name (nothing is sent); the service's
+  ///   400 with its messages in `diag.message`. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_create_agent(agent_create_request request, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_agent{state_}, token, std::move(request), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_create_agent(agent_create_request request, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_agent{state_}, token, std::move(request), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches one agent (`GET /agent/{id}`), with its active version's resolved prompt.
+  ///
+  /// - Completion signature: `void(error_code, agent)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent); an
+  ///   unknown agent is a 400 ("No agent found"), not a 404. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, agent)) CompletionToken = detail::default_token>
+  auto async_get_agent(std::string agent_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, agent)>(detail::initiate_get_agent{state_},
+                                                                          token, std::move(agent_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, agent)) CompletionToken = detail::default_token>
+  auto async_get_agent(std::string agent_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, agent)>(
+        detail::initiate_get_agent{state_}, token, std::move(agent_id), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists one page of the organisation's agents (`GET /agent?page=&offset=&…`).
+  ///
+  /// - Completion signature: `void(error_code, agent_page)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for page or limit below 1 (nothing is sent). Otherwise
+  ///   as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, agent_page))
+                CompletionToken = detail::default_token>
+  auto async_get_agents(agent_filter filter, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, agent_page)>(
+        detail::initiate_get_agents{state_}, token, std::move(filter), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, agent_page))
+                CompletionToken = detail::default_token>
+  auto async_get_agents(agent_filter filter, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, agent_page)>(
+        detail::initiate_get_agents{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Archives an agent (`DELETE /agent/{id}/archive`): it leaves the listings and takes no
+  /// more calls; its data is kept. An agent a campaign uses cannot be archived: delete the
+  /// campaign first (async_delete_campaign).
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
+  ///   `make_http_error(409)` while a campaign uses it or when it is archived already, the
+  ///   service's words in `diag.message`. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_agent(std::string agent_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_agent{state_},
+                                                                   token, std::move(agent_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_agent(std::string agent_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_agent{state_},
+                                                                   token, std::move(agent_id),
+                                                                   static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists the organisation's phone numbers bought on the platform (`GET
+  /// /product/phone-numbers`); imported SIP numbers are not among them.
+  ///
+  /// - Completion signature: `void(error_code, std::vector<phone_number>)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<phone_number>))
+                CompletionToken = detail::default_token>
+  auto async_get_phone_numbers(diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<phone_number>)>(
+        detail::initiate_get_phone_numbers{state_}, token, &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<phone_number>))
+                CompletionToken = detail::default_token>
+  auto async_get_phone_numbers(CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<phone_number>)>(
+        detail::initiate_get_phone_numbers{state_}, token, static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Creates an audience (`POST /audience`, 200) from its members, uploaded as a CSV file
+  /// (`phoneNumber,firstName,lastName`, RFC 4180, UTF-8) in a multipart/form-data form.
+  /// Every member is checked first: a number that is not E.164 (see is_e164) fails with
+  /// errc::invalid_argument naming the member, e.g. `members[2].phone_number "0155" is not
+  /// E.164 (+ and 8 to 15 digits)`, and nothing is sent.
+  ///
+  /// - Completion signature: `void(error_code, audience)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived: it creates.
+  /// - Errors: errc::invalid_argument for an empty name, no members or a number that is not
+  ///   E.164; the service's 400 (duplicate numbers, too many members) with its words in
+  ///   `diag.message`. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience))
+                CompletionToken = detail::default_token>
+  auto async_create_audience(audience_create_request request, diagnostics& diag,
+                             CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience)>(
+        detail::initiate_create_audience{state_}, token, std::move(request), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience))
+                CompletionToken = detail::default_token>
+  auto async_create_audience(audience_create_request request, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience)>(
+        detail::initiate_create_audience{state_}, token, std::move(request),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches one audience (`GET /audience/{id}`).
+  ///
+  /// - Completion signature: `void(error_code, audience)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`; `condition::not_found`
+  ///   for an unknown audience (or another organisation's). Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience))
+                CompletionToken = detail::default_token>
+  auto async_get_audience(std::string audience_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience)>(
+        detail::initiate_get_audience{state_}, token, std::move(audience_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience))
+                CompletionToken = detail::default_token>
+  auto async_get_audience(std::string audience_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience)>(
+        detail::initiate_get_audience{state_}, token, std::move(audience_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists every audience of the organisation (`GET /audience`; not paginated), with their
+  /// member counts and the campaigns using them.
+  ///
+  /// - Completion signature: `void(error_code, std::vector<audience>)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<audience>))
+                CompletionToken = detail::default_token>
+  auto async_get_audiences(diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<audience>)>(
+        detail::initiate_get_audiences{state_}, token, &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<audience>))
+                CompletionToken = detail::default_token>
+  auto async_get_audiences(CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<audience>)>(
+        detail::initiate_get_audiences{state_}, token, static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists one page of an audience's members (`GET /audience/{id}/members?page=&offset=`).
+  ///
+  /// - Completion signature: `void(error_code, audience_member_page)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`, or page or limit below 1
+  ///   (nothing is sent). Otherwise as async_get_audience.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience_member_page))
+                CompletionToken = detail::default_token>
+  auto async_get_audience_members(std::string audience_id, page_request page, diagnostics& diag,
+                                  CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience_member_page)>(
+        detail::initiate_get_audience_members{state_}, token, std::move(audience_id), std::move(page), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, audience_member_page))
+                CompletionToken = detail::default_token>
+  auto async_get_audience_members(std::string audience_id, page_request page, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, audience_member_page)>(
+        detail::initiate_get_audience_members{state_}, token, std::move(audience_id), std::move(page),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Adds members to an audience (`POST /audience/{id}/members`, JSON), checked first as
+  /// async_create_audience checks them. The service skips numbers the audience has already.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`, no members or a number
+  ///   that is not E.164 (nothing is sent); the service's 400 (the audience's limit) with its
+  ///   words in `diag.message`. Otherwise as async_get_audience.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_add_audience_members(std::string audience_id, std::vector<audience_member> members,
+                                  diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_add_audience_members{state_}, token, std::move(audience_id), std::move(members),
+        &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_add_audience_members(std::string audience_id, std::vector<audience_member> members,
+                                  CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_add_audience_members{state_}, token, std::move(audience_id), std::move(members),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Deletes an audience (`DELETE /audience/{id}`). An audience a campaign uses cannot be
+  /// deleted (400): delete the campaign first.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`; 400 while a campaign uses
+  ///   it, the service's words in `diag.message`. Otherwise as async_get_audience.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_audience(std::string audience_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_audience{state_},
+                                                                   token, std::move(audience_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_audience(std::string audience_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_audience{state_},
+                                                                   token, std::move(audience_id),
+                                                                   static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Creates a campaign (`POST /campaign`, 201): `draft`, or `scheduled` with a
+  /// `scheduled_at`. It does not dial until started (async_start_campaign) or scheduled.
+  ///
+  /// - Completion signature: `void(error_code, campaign)`: the campaign as created (ids of
+  ///   the agent and audience, no names).
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived: it creates.
+  /// - Errors: errc::invalid_argument, the rule in `diag.message`, for an empty name, agent_id
+  ///   or audience_id (or `.`, `..`), an empty phone number id, max_retries outside 0–10 or
+  ///   retry_delay outside 1–1440 minutes (nothing is sent). Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign))
+                CompletionToken = detail::default_token>
+  auto async_create_campaign(campaign_create_request request, diagnostics& diag,
+                             CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign)>(
+        detail::initiate_create_campaign{state_}, token, std::move(request), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign))
+                CompletionToken = detail::default_token>
+  auto async_create_campaign(campaign_create_request request, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign)>(
+        detail::initiate_create_campaign{state_}, token, std::move(request),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches one campaign with its events and metrics (`GET /campaign/{id}`): poll it to
+  /// follow a started campaign (`processing`, `running`, `completed`).
+  ///
+  /// - Completion signature: `void(error_code, campaign_details)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_details))
+                CompletionToken = detail::default_token>
+  auto async_get_campaign(std::string campaign_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_details)>(
+        detail::initiate_get_campaign{state_}, token, std::move(campaign_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_details))
+                CompletionToken = detail::default_token>
+  auto async_get_campaign(std::string campaign_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_details)>(
+        detail::initiate_get_campaign{state_}, token, std::move(campaign_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists one page of the organisation's campaigns (`GET /campaign?page=&offset=&…`).
+  ///
+  /// - Completion signature: `void(error_code, campaign_page)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for page or limit below 1 or a status of `unknown`
+  ///   (nothing is sent). Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_page))
+                CompletionToken = detail::default_token>
+  auto async_get_campaigns(campaign_filter filter, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_page)>(
+        detail::initiate_get_campaigns{state_}, token, std::move(filter), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_page))
+                CompletionToken = detail::default_token>
+  auto async_get_campaigns(campaign_filter filter, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_page)>(
+        detail::initiate_get_campaigns{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Starts a campaign, or resumes a paused one (`POST /campaign/{id}/start`, 202). The
+  /// service queues it and answers at once: the campaign is not running yet; poll
+  /// async_get_campaign for `running`.
+  ///
+  /// - Completion signature: `void(error_code, campaign_start)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`; `condition::not_found` for
+  ///   an unknown campaign. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_start))
+                CompletionToken = detail::default_token>
+  auto async_start_campaign(std::string campaign_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_start)>(
+        detail::initiate_start_campaign{state_}, token, std::move(campaign_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, campaign_start))
+                CompletionToken = detail::default_token>
+  auto async_start_campaign(std::string campaign_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, campaign_start)>(
+        detail::initiate_start_campaign{state_}, token, std::move(campaign_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Pauses a campaign (`POST /campaign/{id}/pause`). The service queues the pause and
+  /// answers at once: poll async_get_campaign for `paused`. There is no stop: pause, or delete.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Retried like a read on a dead pooled connection: pausing twice pauses once.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_pause_campaign(std::string campaign_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_pause_campaign{state_},
+                                                                   token, std::move(campaign_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_pause_campaign(std::string campaign_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_pause_campaign{state_},
+                                                                   token, std::move(campaign_id),
+                                                                   static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Deletes a campaign (`DELETE /campaign/{id}`); its agent and audience can then be
+  /// archived and deleted.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`; `condition::not_found` for
+  ///   an unknown campaign. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_campaign(std::string campaign_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_campaign{state_},
+                                                                   token, std::move(campaign_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_campaign(std::string campaign_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_campaign{state_},
+                                                                   token, std::move(campaign_id),
+                                                                   static_cast<diagnostics*>(nullptr));
   }
 
  private:

@@ -29,9 +29,14 @@ struct api_request {
   boost::beast::http::verb method = boost::beast::http::verb::get;
   std::string path{};
   std::string query{};
-  std::string body{};  // JSON text; empty for none
+  std::string body{};  // JSON text unless content_type says otherwise; empty for none
+  // The body's Content-Type; empty means application/json.
+  std::string content_type{};
   // A POST that reads or overwrites, so sending it twice does no harm (search, set config).
   bool idempotent = false;
+  // A 2xx envelope without `data` is a success, `data` then left null: `DELETE /campaign/{id}`
+  // and `POST /campaign/{id}/pause` answer just {"status": true}.
+  bool data_optional = false;
 };
 
 class client_state {
@@ -53,7 +58,8 @@ class client_state {
   ATOMS_DECL std::shared_ptr<http::pool> origin_pool(const http::endpoint& ep);
 
   /// Sends `r` and, on a 2xx answer whose body is `{"status": true, "data": ...}`, moves the
-  /// `data` member into `data`. Retries by the policy, paced by the rate limit, each attempt
+  /// `data` member into `data` (which stays null when `r.data_optional` and the envelope has
+  /// none). Retries by the policy, paced by the rate limit, each attempt
   /// told to the observability hook. Fills `diag` (method, path, status, request id,
   /// attempts, the service's message on failure, and why retrying stopped).
   ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,

@@ -3,10 +3,11 @@
 #define SMALLEST_ATOMS_DETAIL_OPERATION_HPP
 
 // How every public operation runs, whatever the completion token: its body is a coroutine
-// returning std::tuple<error_code, T>, started by co_spawn on a strand of its own (so a
-// cancellation, delivered through that strand, never races the body), and the caller's
-// handler is completed with void(error_code, T) on its associated executor. co_spawn never
-// calls the handler inside the initiating function.
+// returning std::tuple<error_code, T> (std::tuple<error_code> when T is void), started by
+// co_spawn on a strand of its own (so a cancellation, delivered through that strand, never
+// races the body), and the caller's handler is completed with void(error_code, T) (or
+// void(error_code)) on its associated executor. co_spawn never calls the handler inside the
+// initiating function.
 
 #include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/error.hpp>
@@ -36,8 +37,18 @@ namespace smallest::atoms::detail {
 /// Boost 1.81 has no default completion token of its own; ours is named once, here.
 using default_token = asio::deferred_t;
 
+/// What an operation's body returns: the error and the value; only the error for T = void.
 template <class T>
-using op_result = std::tuple<error_code, T>;
+using op_result = std::conditional_t<std::is_void_v<T>, std::tuple<error_code>, std::tuple<error_code, T>>;
+
+/// A failed result: `ec` and, unless T is void, a default T.
+template <class T>
+op_result<T> failed(error_code ec) {
+  if constexpr (std::is_void_v<T>)
+    return op_result<T>{ec};
+  else
+    return op_result<T>{ec, T{}};
+}
 
 /// The error_code an escaped exception stands for. Bodies report failures as codes; what
 /// escapes is a cancellation Asio threw, an allocation failure, or a bug.
@@ -74,7 +85,8 @@ class cancellation_forwarder {
   asio::strand<asio::any_io_executor> strand_;
 };
 
-// Adapts co_spawn's void(exception_ptr, op_result<T>) to the caller's void(error_code, T),
+// Adapts co_spawn's void(exception_ptr, op_result<T>) to the caller's void(error_code, T)
+// (void(error_code) for T = void),
 // keeping the caller's executor and allocator associated; cancellation arrives through the
 // forwarder above.
 template <class T, class Handler, class Executor>
@@ -97,7 +109,7 @@ class op_completion {
     if (ep) std::get<0>(r) = error_from_exception(ep);
     // The operation is over: take the forwarder out of the caller's slot.
     if (sig_) asio::get_associated_cancellation_slot(handler_).clear();
-    std::move(handler_)(std::get<0>(r), std::move(std::get<1>(r)));
+    std::apply(std::move(handler_), std::move(r));
   }
 
  private:
@@ -155,7 +167,7 @@ asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body,
     if (diag)
       diag->retry_note =
           "the operation's deadline passed (retry.deadline = " + std::to_string(limit.count()) + " ms)";
-    co_return op_result<T>{errc::timeout, T{}};
+    co_return failed<T>(errc::timeout);
   }
   if (ep) std::rethrow_exception(ep);
   co_return r;

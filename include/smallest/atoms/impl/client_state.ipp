@@ -151,7 +151,7 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
   req.set(bhttp::field::accept, "application/json");
   req.set(bhttp::field::authorization, authorization_);
   if (!r.body.empty()) {
-    req.set(bhttp::field::content_type, "application/json");
+    req.set(bhttp::field::content_type, r.content_type.empty() ? "application/json" : r.content_type);
     req.body() = r.body;
   }
   req.prepare_payload();
@@ -254,6 +254,10 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
     co_return errc::unexpected_response;
   }
   auto* d = obj->if_contains("data");
+  if (!d && r.data_optional) {
+    data = nullptr;
+    co_return error_code{};
+  }
   if (!d) {
     diag.message = "$.data: missing from a successful response";
     co_return errc::decode_error;
