@@ -116,7 +116,7 @@ asio::awaitable<void> getting_current_configuration(atoms::client& client, std::
   print_metric_configs(config);
 }
 
-// ---- Complete Example: Sales Call Analytics: comes with the platform endpoints (agents, campaigns).
+// ---- Complete Example: Sales Call Analytics: examples/sales_call_analytics.cpp.
 
 // ---- SDK Reference
 // call.get_post_call_config → client.async_get_post_call_config; call.set_post_call_config →

@@ -20,7 +20,7 @@ for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   if [ "$preset" = gcc ]; then
     # The examples carry the product pages over; each must run to the end on the emulator.
     echo "=== gcc: examples against the emulator"
-    for example in get_call post_call_analytics call_metrics; do
+    for example in get_call post_call_analytics call_metrics sales_call_analytics; do
       build/gcc/examples/$example --emulator >/dev/null
       echo "$example: ok"
     done

@@ -27,7 +27,7 @@ using namespace std::chrono_literals;
 
 namespace {
 
-constexpr auto tuple = asio::as_tuple(asio::deferred);
+using atoms_test::tuple;
 
 // Answers "METHOD /path" (the path under /atoms/v1, without the query) with a canned reply;
 // anything else is a 599, so a request the test did not expect cannot pass unnoticed.

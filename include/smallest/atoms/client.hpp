@@ -48,6 +48,11 @@ ATOMS_DECL asio::awaitable<op_result<post_call_config>> set_post_call_config(std
                                                                              post_call_config config,
                                                                              diagnostics* diag);
 using initiate_set_post_call_config = initiation<client_state, post_call_config, &set_post_call_config>;
+ATOMS_DECL asio::awaitable<op_result<void>> update_agent_config(std::shared_ptr<client_state> s,
+                                                                std::string agent_id,
+                                                                agent_config_update update,
+                                                                diagnostics* diag);
+using initiate_update_agent_config = initiation<client_state, void, &update_agent_config>;
 ATOMS_DECL asio::awaitable<op_result<std::string>> get_recording_url(std::shared_ptr<client_state> s,
                                                                      std::string call_id, diagnostics* diag);
 using initiate_get_recording_url = initiation<client_state, std::string, &get_recording_url>;
@@ -371,6 +376,34 @@ class client {
   auto async_get_agents(agent_filter filter, CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code, agent_page)>(
         detail::initiate_get_agents{state_}, token, std::move(filter), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Changes an agent's versioned fields (its prompt, first message, …): they are written as
+  /// a draft of the agent's live branch (`GET /agent/{id}/branches`, `isLive`, else
+  /// `isDefault`; `PUT …/branches/{branchId}/draft`) and published (`POST …/draft/publish`),
+  /// which makes a new version, live at once (or once its security scan passes, when the
+  /// service answers the publish 202). The document's CreateAgentRequest has no prompt: this is
+  /// how a new agent gets one.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - An overwrite, so retried like a read on a dead pooled connection.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..`, or an update with no field
+  ///   (nothing is sent); errc::unexpected_response when the agent has no live or default
+  ///   branch. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_update_agent_config(std::string agent_id, agent_config_update update, diagnostics& diag,
+                                 CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_agent_config{state_}, token, std::move(agent_id), std::move(update), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_update_agent_config(std::string agent_id, agent_config_update update,
+                                 CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_agent_config{state_}, token, std::move(agent_id), std::move(update),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// Archives an agent (`DELETE /agent/{id}/archive`): it leaves the listings and takes no

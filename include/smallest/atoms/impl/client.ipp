@@ -190,9 +190,11 @@ ATOMS_DECL asio::awaitable<op_result<post_call_config>> get_post_call_config(std
   }
 }
 
-// The OpenAPI document's way to write the configuration: a draft on the live branch, published.
-inline asio::awaitable<error_code> set_config_on_branch(client_state& s, const std::string& agent,
-                                                        const boost::json::value& config, diagnostics& diag) {
+// The OpenAPI document's way to change an agent's versioned fields: a draft on the live branch
+// holding `fields` (UpdateBranchDraftRequest), published.
+inline asio::awaitable<error_code> publish_on_live_branch(client_state& s, const std::string& agent,
+                                                          const boost::json::object& fields,
+                                                          diagnostics& diag) {
   namespace bhttp = boost::beast::http;
   boost::json::value data;
   api_request list{.path = agent + "/branches"};
@@ -224,9 +226,7 @@ inline asio::awaitable<error_code> set_config_on_branch(client_state& s, const s
     co_return errc::unexpected_response;
   }
   const std::string draft = agent + "/branches/" + http::encode_component(branch) + "/draft";
-  api_request put{.method = bhttp::verb::put,
-                  .path = draft,
-                  .body = boost::json::serialize(boost::json::object{{"postCallAnalyticsConfig", config}})};
+  api_request put{.method = bhttp::verb::put, .path = draft, .body = boost::json::serialize(fields)};
   if (error_code ec = co_await s.call(put, diag, data)) co_return ec;
   // Publishing the same draft twice publishes it once: safe to send again.
   api_request publish{.method = bhttp::verb::post, .path = draft + "/publish", .idempotent = true};
@@ -258,10 +258,33 @@ ATOMS_DECL asio::awaitable<op_result<post_call_config>> set_post_call_config(std
 
   unsigned attempts = (*diag).attempts;
   (*diag).clear();
-  error_code bec = co_await set_config_on_branch(*s, agent, body, *diag);
+  const boost::json::object fields{{"postCallAnalyticsConfig", body}};
+  error_code bec = co_await publish_on_live_branch(*s, agent, fields, *diag);
   (*diag).attempts += attempts;
   if (bec) co_return op_result<post_call_config>{bec, {}};
   co_return op_result<post_call_config>{error_code{}, std::move(config)};
+}
+
+ATOMS_DECL asio::awaitable<op_result<void>> update_agent_config(std::shared_ptr<client_state> s,
+                                                                std::string agent_id,
+                                                                agent_config_update update,
+                                                                diagnostics* given) {
+  (void)co_await asio::this_coro::throw_if_cancelled(false);
+  diag_ref diag(given);
+  if (!valid_segment(agent_id)) {
+    (*diag).message = agent_id_rule;
+    co_return op_result<void>{errc::invalid_argument};
+  }
+  boost::json::object fields = std::move(update.extra);
+  if (update.global_prompt) fields["globalPrompt"] = *update.global_prompt;
+  if (update.first_message) fields["firstMessage"] = *update.first_message;
+  if (fields.empty()) {
+    (*diag).message = "the update has no field to write";
+    co_return op_result<void>{errc::invalid_argument};
+  }
+  const std::string agent = "/agent/" + http::encode_component(agent_id);
+  error_code ec = co_await publish_on_live_branch(*s, agent, fields, *diag);
+  co_return op_result<void>{ec};
 }
 
 // ---- recordings ---------------------------------------------------------------------------------

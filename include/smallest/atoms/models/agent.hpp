@@ -59,6 +59,16 @@ struct agent_create_request {
   boost::json::object extra{};
 };
 
+/// Versioned fields of an agent (the document's UpdateBranchDraftRequest), written as a
+/// draft of its live branch and published together: a new version, live at once.
+struct agent_config_update {
+  std::optional<std::string> global_prompt{};  ///< `globalPrompt`: the system prompt, every turn.
+  std::optional<std::string> first_message{};  ///< `firstMessage`: the opening line.
+  /// Any other field of UpdateBranchDraftRequest (`slmModel`, `synthesizer`, `language`, …), as
+  /// the service names it; the two above win over the same names here.
+  boost::json::object extra{};
+};
+
 /// An agent as `GET /agent/{id}` and `GET /agent` return it (a subset of the document's
 /// `AgentDTO`; the rest is in `raw`).
 struct agent {
