@@ -36,7 +36,8 @@ inline std::string_view trim_ows(std::string_view s) {
 // The parameters after the first ';' of a header value (Content-Type, Content-Disposition):
 // names lowered, values unquoted (a quoted-string's backslash escapes undone). nullopt for
 // a parameter that is not name=value or a quoted string left open.
-inline std::optional<std::vector<std::pair<std::string, std::string>>> header_parameters(std::string_view value) {
+inline std::optional<std::vector<std::pair<std::string, std::string>>> header_parameters(
+    std::string_view value) {
   std::vector<std::pair<std::string, std::string>> out;
   std::size_t i = value.find(';');
   while (i != std::string_view::npos && i < value.size()) {
@@ -250,8 +251,10 @@ inline csv_table read_csv(std::string_view text) {
         return t;
       }
       row_has_content = true;
-      if (i < text.size() && text[i] != ',' && text[i] != '\n' && !(text[i] == '\r' && text.substr(i, 2) == "\r\n")) {
-        t.error = "line " + std::to_string(line) + ": a quoted field is followed by something other than a comma";
+      if (i < text.size() && text[i] != ',' && text[i] != '\n' &&
+          !(text[i] == '\r' && text.substr(i, 2) == "\r\n")) {
+        t.error =
+            "line " + std::to_string(line) + ": a quoted field is followed by something other than a comma";
         return t;
       }
       continue;

@@ -111,16 +111,16 @@ struct platform_store {
 inline boost::json::array seeded_phone_numbers() {
   const auto number = [](std::string_view id, std::string_view provider, std::string_view phone,
                          std::string_view country, std::string_view area) {
-    return boost::json::object{{"_id", id},
-                               {"productType", "telephony"},
-                               {"isActive", true},
-                               {"agentId", nullptr},
-                               {"attributes", boost::json::object{{"provider", provider},
-                                                                  {"phoneNumber", phone},
-                                                                  {"countryCode", country},
-                                                                  {"areaCode", area}}},
-                               {"createdAt", "2025-07-04T12:35:02.821Z"},
-                               {"updatedAt", "2025-07-07T08:11:35.327Z"}};
+    return boost::json::object{
+        {"_id", id},
+        {"productType", "telephony"},
+        {"isActive", true},
+        {"agentId", nullptr},
+        {"attributes",
+         boost::json::object{
+             {"provider", provider}, {"phoneNumber", phone}, {"countryCode", country}, {"areaCode", area}}},
+        {"createdAt", "2025-07-04T12:35:02.821Z"},
+        {"updatedAt", "2025-07-07T08:11:35.327Z"}};
   };
   return boost::json::array{number("6867ca76d0f8f2e0f4201281", "twilio", "+15551234567", "US", "555"),
                             number("6867ca76d0f8f2e0f4201282", "plivo", "+912268093636", "IN", "22")};

@@ -88,9 +88,9 @@ inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return b <= 0 ? 0
 // AgentDTO's top level (no _resolvedConfig): the agent_record's fields, then what the
 // create request set.
 inline boost::json::object agent_dto(const agent_record& a, const agent_meta* meta) {
-  const std::string created =
-      meta && !meta->created_at.empty() ? meta->created_at
-                                        : (a.branches.empty() ? std::string() : a.branches.front().created_at);
+  const std::string created = meta && !meta->created_at.empty()
+                                  ? meta->created_at
+                                  : (a.branches.empty() ? std::string() : a.branches.front().created_at);
   const std::string updated = meta && !meta->updated_at.empty() ? meta->updated_at : created;
   boost::json::object o{{"_id", a.id},
                         {"name", a.name},
@@ -124,7 +124,8 @@ inline http_answer create_agent(const route_request& req, dataset& data) {
   if (!body) return error_answer(400, "The body must be a JSON object");
   std::vector<std::string> errors;
   const auto* name = body->if_contains("name");
-  if (name == nullptr || !name->is_string() || name->get_string().empty()) errors.emplace_back("name is required");
+  if (name == nullptr || !name->is_string() || name->get_string().empty())
+    errors.emplace_back("name is required");
   const auto string_field = [&](std::string_view key) -> std::string {
     const auto* v = body->if_contains(key);
     if (v == nullptr || v->is_null()) return {};
@@ -138,14 +139,18 @@ inline http_answer create_agent(const route_request& req, dataset& data) {
   const std::string prompt = string_field("prompt");
   agent_meta meta;
   static constexpr std::pair<std::string_view, boost::json::kind> top_fields[] = {
-      {"language", boost::json::kind::object},         {"synthesizer", boost::json::kind::object},
-      {"backgroundSound", boost::json::kind::string},  {"slmModel", boost::json::kind::string},
-      {"globalKnowledgeBaseId", boost::json::kind::string}, {"defaultVariables", boost::json::kind::object}};
+      {"language", boost::json::kind::object},
+      {"synthesizer", boost::json::kind::object},
+      {"backgroundSound", boost::json::kind::string},
+      {"slmModel", boost::json::kind::string},
+      {"globalKnowledgeBaseId", boost::json::kind::string},
+      {"defaultVariables", boost::json::kind::object}};
   for (const auto& [key, kind] : top_fields) {
     const auto* v = body->if_contains(key);
     if (v == nullptr || v->is_null()) continue;
     if (v->kind() != kind)
-      errors.push_back(std::string(key) + (kind == boost::json::kind::object ? " must be an object" : " must be a string"));
+      errors.push_back(std::string(key) +
+                       (kind == boost::json::kind::object ? " must be an object" : " must be a string"));
     else
       meta.fields[key] = *v;
   }
@@ -189,7 +194,8 @@ inline http_answer create_agent(const route_request& req, dataset& data) {
   return {201, std::move(out)};
 }
 
-// GET /agent?page=&offset=&search=&archived=: {"agents":[AgentDTO],"total":N}, newest first.
+// GET /agent?page=&offset=&search=&archived=: {"agents":[AgentDTO],"total":N}, the newest
+// (last created; the seeded agents are the oldest) first.
 // offset is the page size (default 10), as the document says; archived=true lists only the
 // archived agents, otherwise only the others.
 inline http_answer list_agents(const route_request& req, dataset& data) {
@@ -202,7 +208,9 @@ inline http_answer list_agents(const route_request& req, dataset& data) {
   std::vector<boost::json::object> rows;
   {
     std::lock_guard lock(data.platform.mutex);
-    for (const auto& a : data.agents.all()) {
+    auto all = data.agents.all();
+    std::reverse(all.begin(), all.end());
+    for (const auto& a : all) {
       const auto it = data.platform.agents.find(a.id);
       const agent_meta* meta = it == data.platform.agents.end() ? nullptr : &it->second;
       if ((meta != nullptr && meta->archived) != archived) continue;
@@ -210,9 +218,6 @@ inline http_answer list_agents(const route_request& req, dataset& data) {
       rows.push_back(agent_dto(a, meta));
     }
   }
-  std::stable_sort(rows.begin(), rows.end(), [](const auto& x, const auto& y) {
-    return std::string_view(x.at("createdAt").get_string()) > std::string_view(y.at("createdAt").get_string());
-  });
   boost::json::array agents;
   const auto first = static_cast<std::size_t>((*page - 1) * *size);
   for (std::size_t i = first; i < rows.size() && i < first + static_cast<std::size_t>(*size); ++i)
@@ -232,7 +237,8 @@ inline http_answer archive_agent(const route_request& req, dataset& data) {
   const auto agent = data.agents.get(id);
   if (!agent) return error_answer(404, "Agent not found");
   agent_meta& meta = data.platform.agents[id];
-  if (meta.archived == on) return error_answer(409, on ? "Agent is already archived" : "Agent is already active");
+  if (meta.archived == on)
+    return error_answer(409, on ? "Agent is already archived" : "Agent is already active");
   if (on)
     for (const auto& c : data.platform.campaigns)
       if (c.agent_id == id && campaign_holds_agent(c.status)) {
@@ -242,7 +248,8 @@ inline http_answer archive_agent(const route_request& req, dataset& data) {
       }
   meta.archived = on;
   meta.updated_at = now_iso8601();
-  return data_answer(to_json_text(boost::json::object{{"message", on ? "Agent archived" : "Agent unarchived"}}));
+  return data_answer(
+      to_json_text(boost::json::object{{"message", on ? "Agent archived" : "Agent unarchived"}}));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -280,8 +287,8 @@ inline boost::json::object audience_list_item(const platform_store& p, const aud
   boost::json::array campaigns;
   for (const auto& c : p.campaigns)
     if (c.audience_id == a.id)
-      campaigns.push_back(
-          boost::json::object{{"_id", c.id}, {"name", c.name}, {"status", c.status}, {"createdAt", c.created_at}});
+      campaigns.push_back(boost::json::object{
+          {"_id", c.id}, {"name", c.name}, {"status", c.status}, {"createdAt", c.created_at}});
   o["memberCount"] = a.members.size();
   o["hasCampaigns"] = !campaigns.empty();
   o["campaigns"] = std::move(campaigns);
@@ -321,7 +328,8 @@ inline http_answer create_audience(const route_request& req, dataset& data) {
     return error_answer(400, "Column \"" + column + "\" (phoneNumberColumnName) not found in the CSV header");
   const auto phone_index = static_cast<std::size_t>(phone_at - header.begin());
   if (!identifier.empty() && std::find(header.begin(), header.end(), identifier) == header.end())
-    return error_answer(400, "Column \"" + identifier + "\" (identifierColumnName) not found in the CSV header");
+    return error_answer(400,
+                        "Column \"" + identifier + "\" (identifierColumnName) not found in the CSV header");
 
   audience_record a;
   std::set<std::string> seen;
@@ -376,7 +384,8 @@ inline http_answer delete_audience(const route_request& req, dataset& data) {
   const auto it = std::find_if(list.begin(), list.end(), [&](const auto& a) { return a.id == id; });
   if (it == list.end()) return error_answer(404, "Audience not found");
   for (const auto& c : data.platform.campaigns)
-    if (c.audience_id == id) return error_answer(400, "can't delete audience, campaign with this audience " + id + " exists");
+    if (c.audience_id == id)
+      return error_answer(400, "can't delete audience, campaign with this audience " + id + " exists");
   list.erase(it);
   return data_answer("[]");
 }
@@ -396,8 +405,10 @@ inline http_answer list_audience_members(const route_request& req, dataset& data
   boost::json::array members;
   for (std::int64_t i = (*page - 1) * *size; i < total && i < *page * *size; ++i)
     members.push_back(a->members[static_cast<std::size_t>(i)]);
-  return data_answer(to_json_text(boost::json::object{
-      {"members", std::move(members)}, {"totalCount", total}, {"totalPages", pages}, {"hasMore", *page < pages}}));
+  return data_answer(to_json_text(boost::json::object{{"members", std::move(members)},
+                                                      {"totalCount", total},
+                                                      {"totalPages", pages},
+                                                      {"hasMore", *page < pages}}));
 }
 
 // POST /audience/{id}/members {"members":[{<phone column>: "+...", ...}]}: 200 data
@@ -444,13 +455,16 @@ inline http_answer add_audience_members(const route_request& req, dataset& data)
 // ---------------------------------------------------------------------------------------
 // Campaigns
 
-inline constexpr std::string_view campaign_statuses[] = {"draft",   "scheduled", "processing", "running",
-                                                         "paused",  "completed", "failed"};
+inline constexpr std::string_view campaign_statuses[] = {"draft",  "scheduled", "processing", "running",
+                                                         "paused", "completed", "failed"};
 
 inline void add_campaign_event(campaign_record& c, std::string_view action, std::string_view source = "api") {
   const std::string at = now_iso8601();
-  c.events.push_back(boost::json::object{
-      {"_id", object_id()}, {"triggerSource", source}, {"eventAction", action}, {"createdAt", at}, {"updatedAt", at}});
+  c.events.push_back(boost::json::object{{"_id", object_id()},
+                                         {"triggerSource", source},
+                                         {"eventAction", action},
+                                         {"createdAt", at},
+                                         {"updatedAt", at}});
   c.updated_at = at;
 }
 
@@ -557,10 +571,12 @@ inline http_answer create_campaign(const route_request& req, dataset& data) {
       errors.push_back("Agent " + c.agent_id + " is archived");
   }
   const audience_record* audience = c.audience_id.empty() ? nullptr : data.platform.audience(c.audience_id);
-  if (!c.audience_id.empty() && audience == nullptr) errors.push_back("Audience " + c.audience_id + " not found");
+  if (!c.audience_id.empty() && audience == nullptr)
+    errors.push_back("Audience " + c.audience_id + " not found");
   for (const auto& id : c.phone_number_ids) {
-    const bool known = std::any_of(data.platform.phone_numbers.begin(), data.platform.phone_numbers.end(),
-                                   [&](const auto& n) { return std::string_view(n.at("_id").get_string()) == id; });
+    const bool known =
+        std::any_of(data.platform.phone_numbers.begin(), data.platform.phone_numbers.end(),
+                    [&](const auto& n) { return std::string_view(n.at("_id").get_string()) == id; });
     if (!known) errors.push_back("Phone number " + id + " not found");
   }
   if (!errors.empty()) return errors_answer(400, errors);
@@ -589,7 +605,8 @@ inline http_answer list_campaigns(const route_request& req, dataset& data) {
   const auto status = req.query_param("status");
   if (status && std::find(std::begin(campaign_statuses), std::end(campaign_statuses), *status) ==
                     std::end(campaign_statuses))
-    return error_answer(400, "status must be one of draft, scheduled, processing, running, paused, completed, failed");
+    return error_answer(
+        400, "status must be one of draft, scheduled, processing, running, paused, completed, failed");
   const std::string search(req.query_param("search").value_or(""));
   std::lock_guard lock(data.platform.mutex);
   std::vector<const campaign_record*> matched;
@@ -601,14 +618,14 @@ inline http_answer list_campaigns(const route_request& req, dataset& data) {
   boost::json::array campaigns;
   for (std::int64_t i = (*page - 1) * *size; i < total && i < *page * *size; ++i)
     campaigns.push_back(campaign_populated(data, *matched[static_cast<std::size_t>(i)]));
-  return data_answer(to_json_text(boost::json::object{
-      {"campaigns", std::move(campaigns)},
-      {"pagination", boost::json::object{{"total", total},
-                                         {"page", *page},
-                                         {"offset", *size},
-                                         {"hasMore", *page < pages},
-                                         {"totalPages", pages}}},
-      {"totalCampaignCount", data.platform.campaigns.size()}}));
+  return data_answer(
+      to_json_text(boost::json::object{{"campaigns", std::move(campaigns)},
+                                       {"pagination", boost::json::object{{"total", total},
+                                                                          {"page", *page},
+                                                                          {"offset", *size},
+                                                                          {"hasMore", *page < pages},
+                                                                          {"totalPages", pages}}},
+                                       {"totalCampaignCount", data.platform.campaigns.size()}}));
 }
 
 // Every campaign path answers 404 "Campaign not found" for an unknown id: the document
@@ -624,12 +641,12 @@ inline http_answer get_campaign(const route_request& req, dataset& data) {
   if (c == nullptr) return campaign_not_found();
   const audience_record* a = data.platform.audience(c->audience_id);
   const auto participants = a ? static_cast<std::int64_t>(a->members.size()) : c->participants;
-  return data_answer(to_json_text(boost::json::object{
-      {"campaign", campaign_populated(data, *c)},
-      {"events", c->events},
-      {"metrics", boost::json::object{{"total_participants", participants},
-                                      {"contacts_called", c->dials.size()},
-                                      {"contacts_connected", c->dials.size()}}}}));
+  return data_answer(to_json_text(
+      boost::json::object{{"campaign", campaign_populated(data, *c)},
+                          {"events", c->events},
+                          {"metrics", boost::json::object{{"total_participants", participants},
+                                                          {"contacts_called", c->dials.size()},
+                                                          {"contacts_connected", c->dials.size()}}}}));
 }
 
 // DELETE /campaign/{id}: {"status":true} with no `data`, as the document says. Its calls stay.
@@ -667,10 +684,11 @@ inline http_answer start_campaign(const route_request& req, dataset& data) {
     c->running_at = now + data.platform.start_delay;
     add_campaign_event(*c, "started");
   }
-  return json_answer(202, boost::json::object{{"status", true},
-                                              {"data", boost::json::object{{"message", "Campaign is being processed"},
-                                                                           {"taskId", object_id()},
-                                                                           {"campaignId", c->id}}}});
+  return json_answer(
+      202, boost::json::object{{"status", true},
+                               {"data", boost::json::object{{"message", "Campaign is being processed"},
+                                                            {"taskId", object_id()},
+                                                            {"campaignId", c->id}}}});
 }
 
 // POST /campaign/{id}/pause: {"status":true} with no `data`; the campaign stops dialing
@@ -681,7 +699,8 @@ inline http_answer pause_campaign(const route_request& req, dataset& data) {
   campaign_record* c = data.platform.campaign(req.param("id"));
   if (c == nullptr) return campaign_not_found();
   if (c->status != "processing" && c->status != "running")
-    return error_answer(400, "Campaign is " + c->status + "; only a processing or running campaign can be paused");
+    return error_answer(400,
+                        "Campaign is " + c->status + "; only a processing or running campaign can be paused");
   const audience_record* a = data.platform.audience(c->audience_id);
   const std::size_t members = a ? a->members.size() : 0;
   c->status = "paused";
@@ -698,7 +717,8 @@ inline http_answer pause_campaign(const route_request& req, dataset& data) {
 // word of the identifier column.
 inline std::string member_first_name(const audience_record& a, const boost::json::object& member) {
   const auto& fields = member.at("data").get_object();
-  if (const auto* f = fields.if_contains("firstName"); f && f->is_string()) return std::string(f->get_string());
+  if (const auto* f = fields.if_contains("firstName"); f && f->is_string())
+    return std::string(f->get_string());
   if (!a.identifier_column.empty())
     if (const auto* f = fields.if_contains(a.identifier_column); f && f->is_string()) {
       const std::string_view s = f->get_string();
@@ -709,16 +729,19 @@ inline std::string member_first_name(const audience_record& a, const boost::json
 
 // The number a campaign calls from: its phone numbers in turn, else the organisation's first.
 inline std::string caller_number(const platform_store& p, const campaign_record& c, std::size_t turn) {
-  std::string_view id = c.phone_number_ids.empty() ? std::string_view{} : c.phone_number_ids[turn % c.phone_number_ids.size()];
+  std::string_view id =
+      c.phone_number_ids.empty() ? std::string_view{} : c.phone_number_ids[turn % c.phone_number_ids.size()];
   for (const auto& n : p.phone_numbers)
-    if (id.empty() || std::string_view(n.at("_id").get_string()) == id) return std::string(n.at("attributes").at("phoneNumber").get_string());
+    if (id.empty() || std::string_view(n.at("_id").get_string()) == id)
+      return std::string(n.at("attributes").at("phoneNumber").get_string());
   return "+15551234567";
 }
 
 // A completed outbound call of the campaign, shaped as the seeded completed calls are, without
 // postCallAnalytics (added when analysed). `ended_ms` is when the call ended (the dial time).
-inline boost::json::object campaign_call(const platform_store& p, const campaign_record& c, const agent_record& agent,
-                                         const audience_record& a, std::size_t member, std::int64_t ended_ms) {
+inline boost::json::object campaign_call(const platform_store& p, const campaign_record& c,
+                                         const agent_record& agent, const audience_record& a,
+                                         std::size_t member, std::int64_t ended_ms) {
   const boost::json::object& m = a.members[member];
   const std::string to(m.at("data").get_object().at(a.phone_column).get_string());
   const std::string from = caller_number(p, c, c.dials.size());
@@ -759,7 +782,8 @@ inline boost::json::object campaign_call(const platform_store& p, const campaign
   boost::json::object o;
   o["_id"] = object_id();
   o["callId"] = call_id;
-  o["agent"] = boost::json::object{{"_id", agent.id}, {"name", agent.name}, {"description", agent.description}};
+  o["agent"] =
+      boost::json::object{{"_id", agent.id}, {"name", agent.name}, {"description", agent.description}};
   o["status"] = "completed";
   o["duration"] = duration_s;
   o["recordingUrl"] = recording + ".mp3";
@@ -778,20 +802,24 @@ inline boost::json::object campaign_call(const platform_store& p, const campaign
   o["callCost"] = total;
   o["callFailureReason"] = nullptr;
   o["retryCallId"] = nullptr;
-  o["voiceConfigUsed"] = boost::json::object{{"model", "lightning-v2"}, {"voiceId", "emily"}, {"gender", "female"}};
+  o["voiceConfigUsed"] =
+      boost::json::object{{"model", "lightning-v2"}, {"voiceId", "emily"}, {"gender", "female"}};
   o["slmModelUsed"] = "electron-v2";
   o["disconnectionReason"] = "agent_hangup";
   o["createdAt"] = iso8601(created_ms);
   o["updatedAt"] = iso8601(ended_ms);
-  o["disconnectDetails"] = boost::json::object{
-      {"reason", "agent_hangup"}, {"initiatedBy", "agent"}, {"sipCode", 200}, {"timestamp", iso8601(ended_ms)}};
+  o["disconnectDetails"] = boost::json::object{{"reason", "agent_hangup"},
+                                               {"initiatedBy", "agent"},
+                                               {"sipCode", 200},
+                                               {"timestamp", iso8601(ended_ms)}};
   o["usage"] = boost::json::object{{"llmInputTokens", r.between(2000, 6000)},
                                    {"llmOutputTokens", characters / 4},
                                    {"ttsCharacters", characters},
                                    {"sttSeconds", duration_s / 2},
                                    {"telephonyMinutes", minutes}};
-  o["costBreakdown"] = boost::json::object{{"llm", llm},       {"tts", tts},     {"stt", stt},
-                                           {"telephony", telephony}, {"total", total}, {"currency", "credits"}};
+  o["costBreakdown"] =
+      boost::json::object{{"llm", llm},     {"tts", tts},           {"stt", stt}, {"telephony", telephony},
+                          {"total", total}, {"currency", "credits"}};
   o["campaignId"] = c.id;
   o["versionId"] = version.empty() ? boost::json::value(nullptr) : boost::json::value(version);
   o["retryAttemptNumber"] = 0;
@@ -802,17 +830,19 @@ inline boost::json::object campaign_call(const platform_store& p, const campaign
 
 // The type of a configured metric, from either spelling.
 inline std::string metric_type(const boost::json::object& m) {
-  if (const auto* t = m.if_contains("dispositionMetricType"); t && t->is_string()) return std::string(t->get_string());
+  if (const auto* t = m.if_contains("dispositionMetricType"); t && t->is_string())
+    return std::string(t->get_string());
   if (const auto* v = m.if_contains("dispositionValues"); v && v->is_object())
-    if (const auto* t = v->get_object().if_contains("type"); t && t->is_string()) return std::string(t->get_string());
+    if (const auto* t = v->get_object().if_contains("type"); t && t->is_string())
+      return std::string(t->get_string());
   return "STRING";
 }
 
 // postCallAnalytics for a campaign call from the agent's configuration now: a summary, and one
 // disposition metric per configured metric with a value of its type (an ENUM's one of its
 // choices), a confidence in 0..1 and a reasoning, in the seeded calls' shape.
-inline boost::json::object campaign_analytics(const boost::json::object& call, const boost::json::object& config,
-                                              std::int64_t analysed_ms) {
+inline boost::json::object campaign_analytics(const boost::json::object& call,
+                                              const boost::json::object& config, std::int64_t analysed_ms) {
   const std::string call_id(call.at("callId").get_string());
   rng r(fnv1a(call_id));
   const std::string first(call.at("variables").at("customer_name").get_string());
@@ -825,8 +855,8 @@ inline boost::json::object campaign_analytics(const boost::json::object& call, c
       const auto& m = entry.get_object();
       const std::string type = metric_type(m);
       const auto* id_value = m.if_contains("identifier");
-      const std::string identifier(id_value && id_value->is_string() ? std::string_view(id_value->get_string())
-                                                                     : std::string_view{});
+      const std::string identifier(
+          id_value && id_value->is_string() ? std::string_view(id_value->get_string()) : std::string_view{});
       boost::json::value value;
       std::string reasoning;
       if (type == "ENUM") {
@@ -841,7 +871,8 @@ inline boost::json::object campaign_analytics(const boost::json::object& call, c
         reasoning = "Chosen from the configured choices by the customer's answer to the offer.";
       } else if (type == "BOOLEAN") {
         value = interested;
-        reasoning = interested ? "The customer said they were interested." : "The customer declined the offer.";
+        reasoning =
+            interested ? "The customer said they were interested." : "The customer declined the offer.";
       } else if (type == "INTEGER") {
         value = r.between(1, 5);
         reasoning = "Rated from the tone of the conversation.";
@@ -850,7 +881,8 @@ inline boost::json::object campaign_analytics(const boost::json::object& call, c
         reasoning = "The agent promised to follow up the next day.";
       } else if (identifier.find("name") != std::string::npos) {
         value = first.empty() ? std::string("unknown") : first;
-        reasoning = first.empty() ? "The customer did not give a name." : "The agent greeted the customer by name.";
+        reasoning =
+            first.empty() ? "The customer did not give a name." : "The agent greeted the customer by name.";
       } else {
         value = interested ? "Interested in the new plan." : "Not interested in the new plan.";
         reasoning = "Taken from the customer's answer to the offer.";

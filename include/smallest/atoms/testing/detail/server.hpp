@@ -521,9 +521,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
       }
     } else {
       // Also the routed answer that reset_mid_body, short_body and malformed_json cut.
-      http_answer a =
-          state_.answer(req.method_string(), req.target(), req[http::field::authorization], req.body(),
-                        req[http::field::content_type]);
+      http_answer a = state_.answer(req.method_string(), req.target(), req[http::field::authorization],
+                                    req.body(), req[http::field::content_type]);
       res.result(a.status);
       res.set(http::field::content_type, "application/json; charset=utf-8");
       res.body() = std::move(a.body);
