@@ -178,10 +178,10 @@ TEST_SUITE("emulator platform") {
     testing::emulator e;
     raw_client c(e);
     check_error(post_json(c, "/agent", json::object{{"description", "no name"}}), 400, "name is required");
-    const std::string id = create_agent(c, "Sales Agent 1");
+    const std::string id = create_agent(c, "Outreach Bot");
     CHECK(id.size() == 24);
     const json::value agent = data_of(c.get(v1 + "/agent/" + id));
-    CHECK(agent.at("name") == "Sales Agent 1");
+    CHECK(agent.at("name") == "Outreach Bot");
     CHECK(agent.at("archived") == false);
     CHECK(agent.at("_resolvedConfig").at("prompt") == "You are a sales agent.");
     CHECK(agent.at("_resolvedConfig").at("postCallAnalyticsConfig").at("dispositionMetrics") ==
@@ -202,7 +202,7 @@ TEST_SUITE("emulator platform") {
     CHECK(all.at("agents").as_array().size() == 2);
     CHECK(all.at("agents").at(0).at("_id") == json::string(id));
     CHECK(data_of(c.get(v1 + "/agent?page=2&offset=3")).at("agents").as_array().size() == 1);
-    CHECK(data_of(c.get(v1 + "/agent?search=sales%20AGENT")).at("total") == 1);
+    CHECK(data_of(c.get(v1 + "/agent?search=outREACH%20bot")).at("total") == 1);
     check_error(c.get(v1 + "/agent?offset=0"), 400, "offset must be a positive integer");
 
     const json::value numbers = data_of(c.get(v1 + "/product/phone-numbers"));
