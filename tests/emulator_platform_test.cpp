@@ -20,7 +20,9 @@
 #include <thread>
 #include <vector>
 
-namespace {
+// A named namespace, not an anonymous one: CI builds the tests in unity batches, where this
+// file's helpers meet emulator_test.cpp's of the same names.
+namespace emulator_platform_test {
 
 namespace http = boost::beast::http;
 namespace json = boost::json;
@@ -115,8 +117,6 @@ bool eventually(Pred pred, std::chrono::milliseconds limit = 5s) {
   }
   return true;
 }
-
-}  // namespace
 
 TEST_SUITE("emulator platform") {
   TEST_CASE("multipart parser and CSV reader: RFC 7578 and RFC 4180, strictly") {
@@ -475,3 +475,5 @@ TEST_SUITE("emulator platform") {
           "Agent archived");
   }
 }
+
+}  // namespace emulator_platform_test
