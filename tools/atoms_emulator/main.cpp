@@ -64,6 +64,11 @@ Data:
   --calls N         synthetic calls in the account (default 300)
   --seed S          the same seed gives the same calls, byte for byte (default 1)
 
+Campaigns (a started campaign dials its audience):
+  --campaign-start-delay MS    "processing" this long before "running" (default 100)
+  --campaign-call-interval MS  one member called every MS milliseconds (default 100)
+  --analytics-delay MS         a call gets its post-call analytics MS after it ends (default 300)
+
 Faults and timing:
   --latency MS      every answer waits MS milliseconds first (default 0)
   --fault KIND[:KEY=VALUE,...]
@@ -255,6 +260,15 @@ settings parse_command_line(int argc, char** argv) {
     } else if (arg == "--seed") {
       s.emulator.seed =
           parse_number<std::uint64_t>(name, value(), 0, std::numeric_limits<std::uint64_t>::max());
+    } else if (arg == "--campaign-start-delay") {
+      s.emulator.campaign_start_delay =
+          std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
+    } else if (arg == "--campaign-call-interval") {
+      s.emulator.campaign_call_interval =
+          std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
+    } else if (arg == "--analytics-delay") {
+      s.emulator.analytics_delay =
+          std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
     } else if (arg == "--latency") {
       s.emulator.latency = std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
     } else if (arg == "--fault") {

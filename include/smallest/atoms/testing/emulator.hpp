@@ -89,7 +89,66 @@
 //                                      404 "No open draft on this branch", as the document says.
 //   GET  /agent/{id}/branches/{branchId}/revisions?limit=20&skip=0   {revisions (newest
 //                                      first), total}; 400 for limit outside 1..100 or skip < 0
-//   Every agent route answers 400 "No agent found" for an unknown agent, as the service does.
+//   Every agent route answers 400 "No agent found" for an unknown agent, as the service does
+//   (but DELETE /agent/{id}/archive, whose document says 404).
+//   The platform (routes_platform.hpp; the document's shapes and messages):
+//   POST /agent                        CreateAgentRequest (name required, else 400): 201
+//                                      {"status":true,"data":"<24-hex id>"}; a full agent (GET
+//                                      /agent/{id}, both post-call analytics routes, a "main"
+//                                      branch with one published revision), with an empty
+//                                      configuration; prompt served as _resolvedConfig.prompt
+//   GET  /agent?page=&offset=&search=&archived=   {"agents":[AgentDTO],"total"}; offset is the
+//                                      page size (default 10); newest first; archived=true lists
+//                                      only the archived agents, otherwise the others
+//   DELETE /agent/{id}/archive[?on=false]   {"message":"Agent archived"}; 409 "Agent is already
+//                                      archived", 409 "Agent is associated with the <status>
+//                                      campaign "<name>". Complete or remove the campaign before
+//                                      archiving." while a draft, scheduled, processing, running
+//                                      or paused campaign uses it; 404 for an unknown agent
+//   GET  /product/phone-numbers        the organisation's two numbers (twilio +15551234567,
+//                                      plivo +912268093636), `data` a bare array
+//   POST /audience                     multipart/form-data (name, phoneNumberColumnName,
+//                                      description?, identifierColumnName?, file: CSV with a
+//                                      header row), parsed strictly (multipart.hpp): 200 the
+//                                      audience; members {"_id","data":{column: value}} without
+//                                      empty fields. 400 "CSV file is required", for a bad form
+//                                      or CSV, a phone column missing from the header, a number
+//                                      that is not E.164 (naming its row), duplicate numbers
+//                                      (the document's message)
+//   GET  /audience                     `data` a bare array, with memberCount, hasCampaigns, campaigns
+//   GET  /audience/{id}                404 "Audience not found" for an unknown id (every audience path)
+//   DELETE /audience/{id}              data []; 400 "can't delete audience, campaign with this
+//                                      audience <id> exists" while any campaign uses it
+//   GET  /audience/{id}/members?page=&offset=   offset the page size (default 5): {members,
+//                                      totalCount, totalPages, hasMore}
+//   POST /audience/{id}/members        {"members":[{<phone column>, ...}]}: 200 data [{message,
+//                                      data {added, skipped}}]; 400 "Each member must have a
+//                                      <column> field", for a number not E.164 or a duplicate
+//   POST /campaign                     201 the raw document (agentId, audienceId strings), status
+//                                      draft, or scheduled with a future scheduledAt; 400 for a
+//                                      missing field, an unknown agent, audience or phone number
+//                                      id, a past scheduledAt, maxRetries outside 0..10 or
+//                                      retryDelay outside 1..1440
+//   GET  /campaign?page=&offset=&status=&search=   {campaigns (agent, audience nested),
+//                                      pagination {total,page,offset,hasMore,totalPages},
+//                                      totalCampaignCount}; offset the page size (default 5)
+//   GET  /campaign/{id}                {campaign, events, metrics {total_participants,
+//                                      contacts_called, contacts_connected}}; 404 "Campaign not
+//                                      found" for an unknown id (every campaign path)
+//   DELETE /campaign/{id}              {"status":true}, no `data`
+//   POST /campaign/{id}/start          202 {message "Campaign is being processed", taskId,
+//                                      campaignId}; resumes a paused one; 400 when already
+//                                      processing, running or completed
+//   POST /campaign/{id}/pause          {"status":true}, no `data`; 400 unless processing or running
+//   A started campaign dials (emulator_options::campaign_start_delay, campaign_call_interval,
+//   analytics_delay): "processing", then "running", then each member in turn gets a
+//   COMPLETED outbound call (callId CALL-<ms>-<hex6>, the campaign's agent and campaignId,
+//   from one of its numbers, to the member, a transcript greeting the member's firstName,
+//   a recording) stored first without postCallAnalytics and later with a summary and one
+//   disposition metric per metric the agent has configured then (a value of its type, an
+//   ENUM's one of its choices); "completed" once all have them. Pause stops the dialing
+//   (cancelledCallsCount: the members left). Time passes lazily: each request, and each
+//   accessor below that reads calls or campaigns, first brings the campaigns to now.
 //
 // The data set: the seeded calls (see emulator_options::calls) are not stored: the emulator
 // keeps what the list filters and sorts on (a few hundred bytes a call) and makes a record
@@ -131,6 +190,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -170,12 +230,57 @@ class emulator {
 
   // --- data set (thread-safe) ---
 
-  // The call ids of the account, in insertion order (the seeded ones first).
-  std::vector<std::string> call_ids() const { return server_->state().data.calls.ids(); }
+  // The call ids of the account, in insertion order (the seeded ones first, then those put
+  // and those campaigns dialed).
+  std::vector<std::string> call_ids() const {
+    detail::advance_campaigns(server_->state().data);
+    return server_->state().data.calls.ids();
+  }
 
   // The conversation record as served in `data`, if the id is known.
   std::optional<boost::json::object> call(const std::string& call_id) const {
+    detail::advance_campaigns(server_->state().data);
     return server_->state().data.calls.get(call_id);
+  }
+
+  // A campaign as GET /campaign/{id} serves it under "campaign" (agent and audience nested),
+  // brought to now; nullopt for an unknown id.
+  std::optional<boost::json::object> campaign(const std::string& campaign_id) const {
+    auto& data = server_->state().data;
+    detail::advance_campaigns(data);
+    std::lock_guard lock(data.platform.mutex);
+    const auto* c = data.platform.campaign(campaign_id);
+    if (c == nullptr) return std::nullopt;
+    return detail::campaign_populated(data, *c);
+  }
+
+  // The call ids a campaign has dialed, in order (one per member called).
+  std::vector<std::string> campaign_call_ids(const std::string& campaign_id) const {
+    auto& data = server_->state().data;
+    detail::advance_campaigns(data);
+    std::lock_guard lock(data.platform.mutex);
+    std::vector<std::string> out;
+    if (const auto* c = data.platform.campaign(campaign_id))
+      for (const auto& d : c->dials) out.push_back(d.call_id);
+    return out;
+  }
+
+  // An audience's members, {"_id", "data": {column: value}}, in upload order; empty for an
+  // unknown audience.
+  std::vector<boost::json::object> audience_members(const std::string& audience_id) const {
+    auto& data = server_->state().data;
+    std::lock_guard lock(data.platform.mutex);
+    const auto* a = data.platform.audience(audience_id);
+    if (a == nullptr) return {};
+    return a->members;
+  }
+
+  // Whether the agent is archived (DELETE /agent/{id}/archive); false for an unknown one.
+  bool agent_archived(const std::string& agent_id) const {
+    auto& data = server_->state().data;
+    std::lock_guard lock(data.platform.mutex);
+    const auto it = data.platform.agents.find(agent_id);
+    return it != data.platform.agents.end() && it->second.archived;
   }
 
   // Adds a conversation record, or replaces the one with the same "callId". The record is
@@ -183,10 +288,16 @@ class emulator {
   // if it has no string "callId".
   void put_call(boost::json::object call) { server_->state().data.calls.put(std::move(call)); }
 
-  // The seeded agents' ids, in order: every seeded call belongs to one of them.
+  // The seeded agents' ids, in order: every seeded call belongs to one of them (agents made
+  // by POST /agent are not listed).
   std::vector<std::string> agent_ids() const {
+    auto& data = server_->state().data;
+    std::lock_guard lock(data.platform.mutex);
     std::vector<std::string> out;
-    for (const auto& a : server_->state().data.agents.all()) out.push_back(a.id);
+    for (const auto& a : data.agents.all()) {
+      const auto it = data.platform.agents.find(a.id);
+      if (it == data.platform.agents.end() || it->second.created_at.empty()) out.push_back(a.id);
+    }
     return out;
   }
 

@@ -165,6 +165,16 @@ struct emulator_options {
   // one before (duplicates a walker must drop), and the calls moved are never seen.
   std::size_t touch_per_list = 0;
 
+  // Campaign dialing (POST /campaign/{id}/start; see emulator.hpp): a started campaign is
+  // "processing" for campaign_start_delay, then "running"; it calls one audience member every
+  // campaign_call_interval (the first one interval after it runs), each call stored COMPLETED
+  // without postCallAnalytics and given them analytics_delay after it ended; the campaign is
+  // "completed" once every member's call has them. Short, so examples finish in CI in a
+  // second or two; time passes as requests arrive (nothing runs between them).
+  std::chrono::milliseconds campaign_start_delay{100};
+  std::chrono::milliseconds campaign_call_interval{100};
+  std::chrono::milliseconds analytics_delay{300};
+
   // See pagination_lie above.
   ::smallest::atoms::testing::pagination_lie pagination_lie =
       ::smallest::atoms::testing::pagination_lie::none;

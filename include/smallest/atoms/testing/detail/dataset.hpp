@@ -8,6 +8,7 @@
 
 #include <smallest/atoms/testing/detail/call_store.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
+#include <smallest/atoms/testing/detail/platform_store.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/object.hpp>
@@ -153,6 +154,7 @@ struct dataset {
   agent_store agents;
   recording_origin recordings;
   conversation_listing listing;
+  platform_store platform;  // phone numbers, audiences, campaigns, agents' archive state
 };
 
 }  // namespace smallest::atoms::testing::detail

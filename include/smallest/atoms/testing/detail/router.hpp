@@ -85,6 +85,7 @@ struct route_request {
   std::vector<std::pair<std::string, std::string>> params;  // {placeholder} name, decoded value
   std::vector<std::pair<std::string, std::string>> query;   // decoded, in order
   std::string_view body;
+  std::string_view content_type;  // the request's Content-Type header, "" without one
 
   // The decoded value of a {placeholder}; "" if the pattern has none of that name.
   const std::string& param(std::string_view name) const {
@@ -124,8 +125,8 @@ class router {
            (path.size() == base_.size() || path[base_.size()] == '/');
   }
 
-  http_answer dispatch(std::string_view method, std::string_view target, std::string_view body,
-                       dataset& data) const {
+  http_answer dispatch(std::string_view method, std::string_view target, std::string_view body, dataset& data,
+                       std::string_view content_type = {}) const {
     const auto q = target.find('?');
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
@@ -135,7 +136,7 @@ class router {
     const auto segments = split(path.substr(base_.size()));
     for (const route& r : routes_) {
       if (r.method != method || r.segments.size() != segments.size()) continue;
-      route_request req{method, path, {}, {}, body};
+      route_request req{method, path, {}, {}, body, content_type};
       bool match = true;
       for (std::size_t i = 0; i < segments.size() && match; ++i) {
         const std::string& want = r.segments[i];

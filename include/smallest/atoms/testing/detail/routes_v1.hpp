@@ -12,11 +12,14 @@
 #include <smallest/atoms/testing/detail/recordings.hpp>
 #include <smallest/atoms/testing/detail/router.hpp>
 #include <smallest/atoms/testing/detail/routes_branches.hpp>
+#include <smallest/atoms/testing/detail/routes_platform.hpp>
 #include <smallest/atoms/testing/detail/synthetic_calls.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/parse.hpp>
 
+#include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -86,13 +89,21 @@ inline http_answer set_post_call_config(const route_request& req, dataset& data)
   return data_answer(to_json_text(config));
 }
 
-// GET /agent/{id}: an AgentDTO subset, with the live configuration under _resolvedConfig:
+// GET /agent/{id}: an AgentDTO subset (agent_dto: archived agents too), with the live
+// configuration under _resolvedConfig:
 // postCallAnalyticsConfig (flat metric types only, as the document's DispositionMetric has
 // them; the two model flags at their defaults until a branch publishes them), and the other
 // fields a branch has published (globalPrompt, firstMessage, ...). 400 "No agent found" for
 // an unknown agent.
 inline http_answer get_agent(const route_request& req, dataset& data) {
-  const auto agent = data.agents.get(req.param("id"));
+  std::optional<agent_record> agent;
+  std::optional<agent_meta> meta;
+  {
+    std::lock_guard lock(data.platform.mutex);
+    agent = data.agents.get(req.param("id"));
+    if (const auto it = data.platform.agents.find(req.param("id")); it != data.platform.agents.end())
+      meta = it->second;
+  }
   if (!agent) return error_answer(400, "No agent found");
   boost::json::object pca = agent->post_call_config;
   if (auto* metrics = pca.if_contains("dispositionMetrics"); metrics && metrics->is_array())
@@ -102,10 +113,8 @@ inline http_answer get_agent(const route_request& req, dataset& data) {
   if (!pca.contains("useReasoningModel")) pca["useReasoningModel"] = false;
   boost::json::object resolved = agent->config;
   resolved["postCallAnalyticsConfig"] = std::move(pca);
-  boost::json::object out{{"_id", agent->id},
-                          {"name", agent->name},
-                          {"description", agent->description},
-                          {"_resolvedConfig", std::move(resolved)}};
+  boost::json::object out = agent_dto(*agent, meta ? &*meta : nullptr);
+  out["_resolvedConfig"] = std::move(resolved);
   return data_answer(to_json_text(out));
 }
 
@@ -129,6 +138,7 @@ inline void add_v1_routes(router& r, const emulator_options& options) {
           return publish_branch_draft(req, data, scanning);
         });
   r.add("GET", "/agent/{id}/branches/{branchId}/revisions", list_branch_revisions);
+  add_platform_routes(r);
 }
 
 }  // namespace smallest::atoms::testing::detail

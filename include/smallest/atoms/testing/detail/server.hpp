@@ -92,6 +92,10 @@ struct server_state {
     data.listing.touch_per_list = options.touch_per_list;
     data.listing.lie = options.pagination_lie;
     data.listing.seed = options.seed;
+    data.platform.start_delay = options.campaign_start_delay;
+    data.platform.call_interval = options.campaign_call_interval;
+    data.platform.analytics_delay = options.analytics_delay;
+    data.platform.phone_numbers = seeded_phone_numbers();
     std::random_device rd;
     request_id_seed = (std::uint64_t{rd()} << 32) ^ rd();
     data.recordings.url_ttl = options.recording_url_ttl;
@@ -183,14 +187,16 @@ struct server_state {
   }
 
   // Authentication, then the route table. Handlers that throw answer 500, as Express's
-  // error handler does.
+  // error handler does. Campaigns are moved to now first (see routes_platform.hpp), so every
+  // answer sees the dialing done by its time.
   http_answer answer(std::string_view method, std::string_view target, std::string_view authorization,
-                     std::string_view body) {
+                     std::string_view body, std::string_view content_type = {}) {
     const std::string_view path = target.substr(0, target.find('?'));
     if (routes.owns(path) && !authorized(authorization))
       return error_answer(401, "Unauthorized: User not found");
     try {
-      return routes.dispatch(method, target, body, data);
+      advance_campaigns(data);
+      return routes.dispatch(method, target, body, data, content_type);
     } catch (const std::exception&) {
       return error_answer(500, "Internal server error");
     }
@@ -515,8 +521,8 @@ class session final : public session_base, public std::enable_shared_from_this<s
       }
     } else {
       // Also the routed answer that reset_mid_body, short_body and malformed_json cut.
-      http_answer a =
-          state_.answer(req.method_string(), req.target(), req[http::field::authorization], req.body());
+      http_answer a = state_.answer(req.method_string(), req.target(), req[http::field::authorization],
+                                    req.body(), req[http::field::content_type]);
       res.result(a.status);
       res.set(http::field::content_type, "application/json; charset=utf-8");
       res.body() = std::move(a.body);
