@@ -248,33 +248,33 @@ void display(const atoms::call_details& details) {
 // audience), the audience, the agent. Each step is tried whatever happened before; a failure is
 // reported with what to remove by hand. Interruption does not stop it: leaving a campaign dialing
 // would be worse than a second's wait.
-template <class Op>
-asio::awaitable<bool> undo(const char* what, const std::string& id, Op op) {
-  atoms::diagnostics diag;
-  auto [ec] = co_await op(diag);
+// Says what one cleanup step did; false if it failed.
+bool undone(const char* what, const std::string& id, atoms::error_code ec, const atoms::diagnostics& diag) {
   if (!ec) {
     std::cout << "Deleted " << what << ' ' << id << '\n';
-    co_return true;
+    return true;
   }
   std::cerr << "warning: could not delete " << what << ' ' << id << " (" << atoms::describe(ec, diag)
             << "): delete it in the Atoms console\n";
-  co_return false;
+  return false;
 }
 
 asio::awaitable<bool> clean_up(atoms::client& client, const created& c) {
+  constexpr auto no_throw = asio::as_tuple(asio::deferred);
   bool ok = true;
-  if (c.campaign)
-    ok &= co_await undo("campaign", *c.campaign, [&](atoms::diagnostics& d) {
-      return client.async_delete_campaign(*c.campaign, d, asio::as_tuple(asio::deferred));
-    });
-  if (c.audience)
-    ok &= co_await undo("audience", *c.audience, [&](atoms::diagnostics& d) {
-      return client.async_delete_audience(*c.audience, d, asio::as_tuple(asio::deferred));
-    });
-  if (c.agent)
-    ok &= co_await undo("agent", *c.agent, [&](atoms::diagnostics& d) {
-      return client.async_delete_agent(*c.agent, d, asio::as_tuple(asio::deferred));
-    });
+  atoms::diagnostics diag;
+  if (c.campaign) {
+    auto [ec] = co_await client.async_delete_campaign(*c.campaign, diag, no_throw);
+    ok &= undone("campaign", *c.campaign, ec, diag);
+  }
+  if (c.audience) {
+    auto [ec] = co_await client.async_delete_audience(*c.audience, diag, no_throw);
+    ok &= undone("audience", *c.audience, ec, diag);
+  }
+  if (c.agent) {
+    auto [ec] = co_await client.async_delete_agent(*c.agent, diag, no_throw);
+    ok &= undone("agent", *c.agent, ec, diag);
+  }
   co_return ok;
 }
 
@@ -314,7 +314,8 @@ asio::awaitable<int> run(atoms::client& client, atoms::audience_member member, s
 
 int main(int argc, char** argv) {
   const char* usage =
-      "usage: sales_call_analytics [--timeout SECONDS] [--ca-file PEM] (--emulator | +E164NUMBER [FIRST LAST])\n";
+      "usage: sales_call_analytics [--timeout SECONDS] [--ca-file PEM] (--emulator | +E164NUMBER [FIRST "
+      "LAST])\n";
   bool use_emulator = false;
   std::optional<std::chrono::seconds> timeout;
   std::vector<std::string> positional;
