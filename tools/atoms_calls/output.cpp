@@ -1,6 +1,7 @@
 #include "output.hpp"
 
 #include <smallest/atoms/detail/json_text.hpp>
+#include <smallest/atoms/detail/multipart.hpp>
 
 #include <boost/json/value_from.hpp>
 
@@ -269,14 +270,9 @@ std::string to_json(const boost::json::value& v) {
 }
 
 std::string csv_field(std::string_view text) {
-  if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-  std::string quoted = "\"";
-  for (char c : text) {
-    if (c == '"') quoted += '"';
-    quoted += c;
-  }
-  quoted += '"';
-  return quoted;
+  std::string out;
+  smallest::atoms::detail::append_csv_field(out, text);
+  return out;
 }
 
 std::string number(double v) {
