@@ -20,9 +20,11 @@
 #include <map>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <unistd.h>
+#include <csignal>
 
 namespace atoms = smallest::atoms;
 namespace asio = boost::asio;
@@ -207,21 +209,29 @@ TEST_SUITE("platform flow") {
       }
     } cleanup{ca};
 
-    auto run_example = [&](emulator& emu, std::string& out, std::string& err) {
-      std::ofstream(ca) << emu.ca_pem();
-      atoms_test::child_process p(
-          ATOMS_SALES_EXAMPLE_BINARY,
-          {"--ca-file", ca.string(), "--timeout", "20", "+14155550100", "Test", "User"},
-          {"SMALLEST_API_KEY=" + emu.api_key(), "SMALLEST_BASE_URL=" + emu.base_url()});
-      out = p.read_stdout(30s);
-      err = p.read_stderr(5s);
-      return p.wait(10s);
-    };
     auto count = [](const emulator& emu, const std::string& method, const std::string& prefix) {
       std::size_t n = 0;
       for (const auto& r : emu.requests())
         if (r.method == method && r.target.rfind("/atoms/v1" + prefix, 0) == 0) ++n;
       return n;
+    };
+    // `interrupt`: SIGINT once the campaign has been started.
+    auto run_example = [&](emulator& emu, std::string& out, std::string& err, bool interrupt = false) {
+      std::ofstream(ca) << emu.ca_pem();
+      atoms_test::child_process p(
+          ATOMS_SALES_EXAMPLE_BINARY,
+          {"--ca-file", ca.string(), "--timeout", "20", "+14155550100", "Test", "User"},
+          {"SMALLEST_API_KEY=" + emu.api_key(), "SMALLEST_BASE_URL=" + emu.base_url()});
+      if (interrupt) {
+        const auto give_up = std::chrono::steady_clock::now() + 20s;
+        while (count(emu, "POST", "/campaign/") == 0 && std::chrono::steady_clock::now() < give_up)
+          std::this_thread::sleep_for(10ms);
+        std::this_thread::sleep_for(300ms);
+        p.signal(SIGINT);
+      }
+      out = p.read_stdout(30s);
+      err = p.read_stderr(5s);
+      return p.wait(10s);
     };
 
     SUBCASE("to the end") {
@@ -255,6 +265,19 @@ TEST_SUITE("platform flow") {
       CHECK(err.find("error: ") != std::string::npos);
       CHECK(count(emu, "POST", "/campaign") == 1);  // a create is never sent twice
       CHECK(count(emu, "DELETE", "/campaign/") == 0);
+      CHECK(count(emu, "DELETE", "/audience/") == 1);
+      CHECK(count(emu, "DELETE", "/agent/") == 1);
+    }
+    SUBCASE("interrupted while it waits for the analytics: everything it made is removed") {
+      emulator emu({.analytics_delay = 60s});
+      std::string out, err;
+      const auto status = run_example(emu, out, err, true);
+      CAPTURE(out);
+      CAPTURE(err);
+      REQUIRE(status);
+      CHECK(*status == 1);
+      CHECK(err.find("interrupted") != std::string::npos);
+      CHECK(count(emu, "DELETE", "/campaign/") == 1);
       CHECK(count(emu, "DELETE", "/audience/") == 1);
       CHECK(count(emu, "DELETE", "/agent/") == 1);
     }
