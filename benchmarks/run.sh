@@ -119,6 +119,7 @@ port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); p
 sed -e "s|@PORT@|$port|g" -e "s|@WORK@|$ngx|g" -e "s|@DATA@|$data|g" -e "s|@CERT@|$tls/server.pem|g" \
   -e "s|@KEY@|$tls/server.key|g" -e "s|@WORKERS@|${ATOMS_BENCH_NGINX_WORKERS:-1}|g" \
   "$root/benchmarks/nginx.conf.in" >"$ngx/nginx.conf"
+: >"$ngx/error.log"
 nginx -p "$ngx" -c "$ngx/nginx.conf" -e "$ngx/error.log" &
 nginx_pid=$!
 trap 'kill $nginx_pid 2>/dev/null; wait $nginx_pid 2>/dev/null || true' EXIT
@@ -251,6 +252,10 @@ fi
 kill $nginx_pid 2>/dev/null || true
 wait $nginx_pid 2>/dev/null || true
 trap - EXIT
+if grep -q '\[\(error\|crit\|alert\|emerg\)\]' "$ngx/error.log"; then
+  note "nginx logged errors during the run: see $ngx/error.log"
+  echo "{\"section\":\"note\",\"note\":\"nginx logged errors during the run (see $ngx/error.log)\"}" >>"$results"
+fi
 
 # --- the table, the goals, the files -------------------------------------------------------------
 python3 - "$results" "$out" "$detail_bytes" <<'EOF'
@@ -296,6 +301,8 @@ for c in sorted({k[1] for k in bulk}):
         if r.get("errors"): vs += f" ({r['errors']} errors)"
         add("bulk get", peer, c, r["requests"], rate(r), "req/s", cpu_per_1000(r), r.get("peak_rss_kib"), vs.strip())
 for r in rows:
+    if r["section"] == "note":
+        notes.append(r["note"])
     if r.get("skipped"):
         notes.append(f"{r['peer']}{' at c=' + str(r['concurrency']) if r.get('concurrency') else ''}: {r['skipped']}")
 
