@@ -16,7 +16,8 @@
 #   --work       data, certificates, nginx and raw results (${TMPDIR:-/tmp}/atoms-bench)
 #
 # A peer whose program is missing (not built: its packages were not found) is skipped with a
-# note. ATOMS_BENCH_COMPILE=0 skips the compile-time measurement (=1 runs it with --quick too).
+# note. The Python peers run on /usr/bin/python3 (ATOMS_BENCH_PYTHON overrides it).
+# ATOMS_BENCH_COMPILE=0 skips the compile-time measurement (=1 runs it with --quick too).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -54,7 +55,10 @@ fi
 details_concurrency=16
 bin=$build_dir/benchmarks
 
-note() { printf '%s\n' "run.sh: $*" >&2; }
+note() { printf '%s\n' "run.sh [${SECONDS}s]: $*" >&2; }
+# The peers run on Debian's Python, whose python3-requests and python3-httpx the issue names
+# (a python3 earlier in PATH, pyenv's say, may lack them).
+python=${ATOMS_BENCH_PYTHON:-$(command -v /usr/bin/python3 || command -v python3)}
 
 # --- build -------------------------------------------------------------------------------------
 if ((build)); then
@@ -186,7 +190,7 @@ for c in $concurrencies; do
   done
   for p in python_session httpx_async; do
     if [[ -f $root/benchmarks/peers/$p.py ]]; then
-      run_peer "$p" "$c" "$python_requests" python3 "$root/benchmarks/peers/$p.py"
+      run_peer "$p" "$c" "$python_requests" "$python" "$root/benchmarks/peers/$p.py"
     else
       skip bulk "$p" "$c" "benchmarks/peers/$p.py not found"
     fi
@@ -194,7 +198,7 @@ for c in $concurrencies; do
 done
 # The official SDK's way is sequential: one connection, one request at a time.
 if [[ -f $root/benchmarks/peers/python_sdk.py ]]; then
-  run_peer python_sdk 1 "$sdk_requests" python3 "$root/benchmarks/peers/python_sdk.py"
+  run_peer python_sdk 1 "$sdk_requests" "$python" "$root/benchmarks/peers/python_sdk.py"
 else
   skip bulk python_sdk 1 "benchmarks/peers/python_sdk.py not found"
 fi
