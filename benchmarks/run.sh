@@ -262,10 +262,10 @@ if grep -q '\[\(error\|crit\|alert\|emerg\)\]' "$ngx/error.log"; then
 fi
 
 # --- the table, the goals, the files -------------------------------------------------------------
-python3 - "$results" "$out" "$detail_bytes" <<'EOF'
+python3 - "$results" "$out" "$detail_bytes" "$work/benchmarks.dat" <<'EOF'
 import csv, json, sys
 
-results, out, detail_bytes = sys.argv[1], sys.argv[2], int(sys.argv[3])
+results, out, detail_bytes, chart_data = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 rows = [json.loads(l) for l in open(results) if l.strip()]
 machine = rows[0]["machine"]
 rows = rows[1:]
@@ -418,7 +418,7 @@ with open(f"{out}/benchmarks.csv", "w", newline="") as f:
     w.writeheader(); w.writerows(csv_rows)
 # The chart's data: requests per second, a row per peer, a column per concurrency.
 cs = sorted({k[1] for k in bulk})
-with open(f"{out}/benchmarks.dat", "w") as f:
+with open(chart_data, "w") as f:
     f.write("peer " + " ".join(f"c={c}" for c in cs) + "\n")
     for peer in order:
         if any((peer, c) in bulk for c in cs):
@@ -426,7 +426,7 @@ with open(f"{out}/benchmarks.dat", "w") as f:
 EOF
 
 if command -v gnuplot >/dev/null; then
-  gnuplot -e "datafile='$out/benchmarks.dat'; outfile='$out/benchmarks.png'" "$root/benchmarks/chart.gp" &&
+  gnuplot -e "datafile='$work/benchmarks.dat'; outfile='$out/benchmarks.png'" "$root/benchmarks/chart.gp" &&
     note "wrote $out/benchmarks.md, benchmarks.csv, benchmarks.png" || note "gnuplot failed: no chart"
 else
   note "wrote $out/benchmarks.md and benchmarks.csv (no gnuplot: no chart)"
