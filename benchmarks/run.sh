@@ -17,7 +17,7 @@
 #
 # A peer whose program is missing (not built: its packages were not found) is skipped with a
 # note. The Python peers run on /usr/bin/python3 (ATOMS_BENCH_PYTHON overrides it).
-# ATOMS_BENCH_COMPILE=0 skips the compile-time measurement (=1 runs it with --quick too).
+# ATOMS_BENCH_COMPILE=0 skips the compile-time measurement (with --quick it is a syntax check).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -43,7 +43,7 @@ if ((quick)); then
   logs_large=2000 small=100 details_large=500       # calls in each data set
   native_requests=500 python_requests=50 sdk_requests=10
   wrk_seconds=1 concurrencies="1 32"
-  compile=${ATOMS_BENCH_COMPILE:-0}
+  compile=${ATOMS_BENCH_COMPILE:-1}
   out=${out:-$work/docs}
 else
   logs_large=100000 small=1000 details_large=20000
@@ -288,7 +288,7 @@ for r in rows:
 
 table, csv_rows, notes = [], [], []
 def add(section, name, c, count, rate_, unit, cpu, rss, extra=""):
-    table.append((section, name, "" if c in (None, 0) else str(c), fmt(count), fmt(rate_), unit,
+    table.append((section, name, "" if c in (None, 0) else str(c), fmt(count), fmt(rate_, 1 if unit == "s" else 0), unit,
                   fmt(cpu, 3) if cpu is not None else "–", fmt(rss / 1024, 1) if rss else "–", extra))
     csv_rows.append({"section": section, "name": name, "concurrency": c or "", "count": count if count is not None else "",
                      "rate": round(rate_, 1) if rate_ is not None else "", "unit": unit,
@@ -328,7 +328,7 @@ for r in decode:
     add("decoding", r["name"], None, None, r["mb_per_second"], "MB/s", None, None)
 compile_rows = [r for r in rows if r["section"] == "compile" and "skipped" not in r]
 for r in compile_rows:
-    add("compile (g++ -O2)", r["tu"], None, None, r["seconds"], "s", None, r.get("peak_rss_kib"))
+    add(f"compile ({r.get('flags', 'g++')})", r["tu"], None, None, r["seconds"], "s", None, r.get("peak_rss_kib"))
 
 # --- the Goals section's ratios --------------------------------------------------------------
 goals = []
