@@ -250,7 +250,7 @@ for l in open(sys.argv[1]):
 elif ((compile)); then
   skip compile compile_time.sh "" "benchmarks/compile_time.sh not found"
 else
-  skip compile compile_time.sh "" "not run (ATOMS_BENCH_COMPILE=1 runs it)"
+  skip compile compile_time.sh "" "not run (ATOMS_BENCH_COMPILE=0)"
 fi
 
 kill $nginx_pid 2>/dev/null || true
