@@ -76,9 +76,17 @@ for tool in nginx wrk openssl python3; do
 done
 
 mkdir -p "$work" "$out"
+# Cores kept busy by other programs just before the run (over one second): a busy machine
+# makes every rate lower and noisier, and the report says so.
+busy=$(python3 -c 'import time
+def sample():
+    v = [int(x) for x in open("/proc/stat").readline().split()[1:]]
+    return sum(v), v[3] + v[4]
+t0, i0 = sample(); time.sleep(1); t1, i1 = sample()
+import os; print(round(os.cpu_count() * (1 - (i1 - i0) / max(1, t1 - t0)), 2))')
 results=$work/results.jsonl
 : >"$results"
-echo "{\"machine\":{\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)\",\"os\":\"$(. /etc/os-release && echo "$PRETTY_NAME")\",\"compiler\":\"$(g++ -dumpfullversion 2>/dev/null || echo ?)\",\"quick\":$quick,\"load\":$(cut -d' ' -f1 /proc/loadavg)}}" >>"$results"
+echo "{\"machine\":{\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)\",\"os\":\"$(. /etc/os-release && echo "$PRETTY_NAME")\",\"compiler\":\"$(g++ -dumpfullversion 2>/dev/null || echo ?)\",\"quick\":$quick,\"load\":$busy}}" >>"$results"
 
 # --- data: one directory per set, each under its own URL prefix ---------------------------------
 # logs:    list pages only (the range over many logs)
@@ -401,14 +409,14 @@ print()
 print(line(head))
 for row in table: print(line(row))
 print()
-if machine.get("load", 0) > 0.7:
-    print(f"note: the machine was busy when the run began (load average {machine['load']}): rates are noisy")
+if machine.get("load", 0) > 0.5:
+    print(f"note: the machine was busy when the run began ({machine['load']} cores in use by other programs): rates are noisy")
 for text, measured, verdict in goals: print(f"{verdict:4}  {text}: {measured}")
 for n in notes: print(f"note: {n}")
 
 md = [f"Measured on {machine['cpus']} cores ({machine['cpu']}), {machine['os']}, g++ {machine['compiler']} -O2; "
       f"nginx over TLS on 127.0.0.1 (one worker), call details of {detail_bytes:,} bytes on average."
-      + (f" The machine was busy when the run began (load average {machine['load']}): the rates are lower and noisier than on a quiet one." if machine.get("load", 0) > 0.7 else "")
+      + (f" The machine was busy when the run began ({machine['load']} cores in use by other programs): the rates are lower and noisier than on a quiet one." if machine.get("load", 0) > 0.5 else "")
       + (" **Quick run: tiny sizes, not representative.**" if machine["quick"] else ""), "",
       "| scenario | peer / program | c | count | rate | unit | CPU s / 1,000 | peak RSS MiB | |",
       "|---|---|---:|---:|---:|---|---:|---:|---|"]
