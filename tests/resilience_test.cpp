@@ -531,6 +531,17 @@ TEST_SUITE("fuzz findings") {
     CHECK(atoms::detail::server_retry_hint(reset, now) == std::chrono::milliseconds{86'400'000});
   }
 
+  TEST_CASE("a signed Retry-After is not delta-seconds: the next hint is read instead") {
+    const auto now = std::chrono::system_clock::now();
+    for (const char* signed_value : {"-0", "-5", "+3"}) {
+      CAPTURE(signed_value);
+      atoms::http::response res{boost::beast::http::status::too_many_requests, 11};
+      res.set("Retry-After", signed_value);
+      res.set("X-RateLimit-Reset", "4");
+      CHECK(atoms::detail::server_retry_hint(res, now) == std::chrono::milliseconds{4'000});
+    }
+  }
+
   TEST_CASE("decode errors mask the key, cut quotes at a character's end, and refuse non-finite numbers") {
     const std::string key = "sk-test-SECRET-4f1c9a";
     atoms::diagnostics diag;

@@ -45,10 +45,12 @@ ATOMS_DECL std::chrono::milliseconds backoff(const retry_policy& p, unsigned nex
 inline std::optional<std::int64_t> hint_seconds(std::string_view s) noexcept {
   while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
   while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  if (s.empty() || s.size() > 18) return std::nullopt;
+  // delta-seconds is 1*DIGIT (RFC 9110): no sign, so "-0" is not 0 (from_chars would take it).
+  if (s.empty() || s.size() > 18 || s.find_first_not_of("0123456789") != std::string_view::npos)
+    return std::nullopt;
   std::int64_t v = 0;
   auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), v);
-  if (ec != std::errc{} || end != s.data() + s.size() || v < 0) return std::nullopt;
+  if (ec != std::errc{} || end != s.data() + s.size()) return std::nullopt;
   return v;
 }
 
