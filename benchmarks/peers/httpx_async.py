@@ -13,40 +13,12 @@ TLS is verified against --ca-file; HTTP/1.1.
 Runs with Debian's python3 (python3-httpx); /usr/bin/python3 in the first line on purpose,
 since a python3 of pyenv's or a virtualenv's may lack the package.
 """
-import argparse
 import asyncio
-import json
-import os
-import resource
-import sys
 import time
 
 import httpx
 
-
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--base-url", required=True)
-    p.add_argument("--ca-file", required=True)
-    p.add_argument("--ids", required=True)
-    p.add_argument("--concurrency", type=int, default=1)
-    p.add_argument("--requests", type=int, required=True)
-    p.add_argument("--api-key", default=os.environ.get("SMALLEST_API_KEY", "bench-key"))
-    a = p.parse_args()
-    if a.concurrency < 1 or a.requests < 0:
-        p.error("--concurrency must be at least 1 and --requests not negative")
-    for f in (a.ca_file, a.ids):
-        if not os.path.isfile(f):
-            p.error(f"no such file: {f}")
-    return a
-
-
-def read_ids(path):
-    with open(path) as f:
-        ids = [line.strip() for line in f if line.strip()]
-    if not ids:
-        sys.exit(f"httpx_async: no ids in {path}")
-    return ids
+import peer_common
 
 
 async def worker(client, first, step, total, urls):
@@ -75,17 +47,13 @@ async def run(a, urls):
 
 
 def main():
-    a = parse_args()
-    base = a.base_url.rstrip("/")
-    urls = [f"{base}/conversation/{i}" for i in read_ids(a.ids)]
+    a = peer_common.parse_args(__doc__)
+    urls = peer_common.call_urls(a, "httpx_async")
     start = time.perf_counter()
     results = asyncio.run(run(a, urls))
     seconds = time.perf_counter() - start
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    print(json.dumps({"peer": "httpx_async", "concurrency": a.concurrency, "requests": a.requests,
-                      "errors": sum(e for e, _ in results), "seconds": seconds,
-                      "cpu_seconds": ru.ru_utime + ru.ru_stime, "peak_rss_kib": ru.ru_maxrss,
-                      "bytes": sum(b for _, b in results)}), flush=True)
+    peer_common.report("httpx_async", a.concurrency, a, sum(e for e, _ in results), seconds,
+                       sum(b for _, b in results))
 
 
 if __name__ == "__main__":

@@ -20,41 +20,12 @@ that: it verifies against the system bundle with --ca-file appended, and calls i
 Runs with Debian's python3 (python3-requests); /usr/bin/python3 in the first line on purpose,
 since a python3 of pyenv's or a virtualenv's may lack the package.
 """
-import argparse
-import json
 import os
-import resource
-import sys
 import time
 
 import requests
 
-
-def parse_args():
-    p = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    p.add_argument("--base-url", required=True)
-    p.add_argument("--ca-file", required=True)
-    p.add_argument("--ids", required=True)
-    p.add_argument("--concurrency", type=int, default=1)
-    p.add_argument("--requests", type=int, required=True)
-    p.add_argument("--system-cas", action="store_true",
-                   help="verify against the system's CA bundle plus --ca-file, as a real user does")
-    p.add_argument("--api-key", default=os.environ.get("SMALLEST_API_KEY", "bench-key"))
-    a = p.parse_args()
-    if a.concurrency < 1 or a.requests < 0:
-        p.error("--concurrency must be at least 1 and --requests not negative")
-    for f in (a.ca_file, a.ids):
-        if not os.path.isfile(f):
-            p.error(f"no such file: {f}")
-    return a
-
-
-def read_ids(path):
-    with open(path) as f:
-        ids = [line.strip() for line in f if line.strip()]
-    if not ids:
-        sys.exit(f"python_sdk: no ids in {path}")
-    return ids
+import peer_common
 
 
 def bundle_with_system_cas(ca_file):
@@ -75,18 +46,19 @@ def bundle_with_system_cas(ca_file):
 
 
 def main():
-    a = parse_args()
-    ids = read_ids(a.ids)
+    a = peer_common.parse_args(__doc__, lambda p: p.add_argument(
+        "--system-cas", action="store_true",
+        help="verify against the system's CA bundle plus --ca-file, as a real user does"))
+    name = "python_sdk_system_cas" if a.system_cas else "python_sdk"
+    urls = peer_common.call_urls(a, name)
     verify = bundle_with_system_cas(a.ca_file) if a.system_cas else a.ca_file
-    base = a.base_url.rstrip("/")
     headers = {"Authorization": f"Bearer {a.api_key}", "Accept": "application/json"}
     errors = 0
     received = 0
     start = time.perf_counter()
     for i in range(a.requests):
         try:
-            r = requests.get(f"{base}/conversation/{ids[i % len(ids)]}", headers=headers,
-                             verify=verify, timeout=30)
+            r = requests.get(urls[i % len(urls)], headers=headers, verify=verify, timeout=30)
             received += len(r.content)
             if r.status_code != 200:
                 errors += 1
@@ -95,11 +67,7 @@ def main():
         except (requests.RequestException, ValueError):
             errors += 1
     seconds = time.perf_counter() - start
-    ru = resource.getrusage(resource.RUSAGE_SELF)
-    name = "python_sdk_system_cas" if a.system_cas else "python_sdk"
-    print(json.dumps({"peer": name, "concurrency": 1, "requests": a.requests, "errors": errors,
-                      "seconds": seconds, "cpu_seconds": ru.ru_utime + ru.ru_stime,
-                      "peak_rss_kib": ru.ru_maxrss, "bytes": received}), flush=True)
+    peer_common.report(name, 1, a, errors, seconds, received)
 
 
 if __name__ == "__main__":
