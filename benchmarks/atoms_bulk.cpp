@@ -34,14 +34,7 @@ constexpr std::size_t bulk_chunk = 1024;
 struct run_state {
   const peer::settings& cfg;
   std::size_t next = 0;  // the next request to start; one thread, so no atomics
-  std::size_t errors = 0;
-  bool told = false;
-
-  void failed(const atoms::error_code& ec) {
-    ++errors;
-    if (!told) std::cerr << "atoms_bulk: first error: " << ec.message() << '\n';
-    told = true;
-  }
+  peer::error_tally errors{"atoms_bulk"};
 };
 
 // One of N workers: takes the next request number until all M are taken.
@@ -51,9 +44,9 @@ asio::awaitable<void> one_at_a_time(atoms::client& client, run_state& st) {
     std::string id = st.cfg.ids[i % st.cfg.ids.size()];
     auto [ec, details] = co_await client.async_get_call(std::move(id), token);
     if (ec)
-      st.failed(ec);
+      st.errors.failed(ec.message());
     else if (details.call_id.empty())
-      st.failed(atoms::make_error_code(atoms::errc::decode_error));
+      st.errors.failed(atoms::make_error_code(atoms::errc::decode_error).message());
   }
 }
 
@@ -70,12 +63,12 @@ asio::awaitable<void> in_chunks(atoms::client& client, run_state& st) {
     // One result per id; a failure of the whole job (cancellation) leaves its error on each.
     for (const auto& r : results) {
       if (r.ec)
-        st.failed(r.ec);
+        st.errors.failed(r.ec.message());
       else if (r.details.call_id.empty())
-        st.failed(atoms::make_error_code(atoms::errc::decode_error));
+        st.errors.failed(atoms::make_error_code(atoms::errc::decode_error).message());
     }
     for (std::size_t k = results.size(); k < n; ++k)
-      st.failed(ec ? ec : atoms::make_error_code(atoms::errc::decode_error));
+      st.errors.failed((ec ? ec : atoms::make_error_code(atoms::errc::decode_error)).message());
   }
 }
 
@@ -109,10 +102,10 @@ int main(int argc, char** argv) {
     peer::print_result({.peer = "atoms",
                         .concurrency = cfg->concurrency,
                         .requests = cfg->requests,
-                        .errors = st.errors,
+                        .errors = st.errors.count,
                         .seconds = seconds,
                         .bytes = std::nullopt});
-    return st.errors == 0 ? 0 : 1;
+    return st.errors.count == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "atoms_bulk: " << e.what() << '\n';
     return 1;

@@ -60,15 +60,8 @@ struct run_state {
   ssl::context& tls;
   tcp::resolver::results_type endpoints;
   std::size_t next = 0;  // the next request to start; one thread, so no atomics
-  std::size_t errors = 0;
   std::uint64_t bytes = 0;
-  bool told = false;
-
-  void failed(std::string_view what) {
-    ++errors;
-    if (!told) std::cerr << "beast_raw: first error: " << what << '\n';
-    told = true;
-  }
+  peer::error_tally errors{"beast_raw"};
 };
 
 using stream_type = beast::ssl_stream<beast::tcp_stream>;
@@ -104,7 +97,7 @@ asio::awaitable<void> connection(run_state& st) {
       buffer.clear();
       const beast::error_code ec = co_await open(*stream, st);
       if (ec) {
-        st.failed(ec.message());
+        st.errors.failed(ec.message());
         stream.reset();
         continue;
       }
@@ -116,12 +109,12 @@ asio::awaitable<void> connection(run_state& st) {
     beast::error_code rec = wec;
     if (!rec) std::tie(rec, std::ignore) = co_await http::async_read(*stream, buffer, res, token);
     if (rec) {
-      st.failed(rec.message());
+      st.errors.failed(rec.message());
       stream.reset();
       continue;
     }
     st.bytes += res.body().size();
-    if (res.result() != http::status::ok) st.failed("HTTP " + std::to_string(res.result_int()));
+    if (res.result() != http::status::ok) st.errors.failed("HTTP " + std::to_string(res.result_int()));
     if (!res.keep_alive()) stream.reset();
   }
 }
@@ -154,10 +147,10 @@ int main(int argc, char** argv) {
     peer::print_result({.peer = "beast_raw",
                         .concurrency = cfg->concurrency,
                         .requests = cfg->requests,
-                        .errors = st.errors,
+                        .errors = st.errors.count,
                         .seconds = seconds,
                         .bytes = st.bytes});
-    return st.errors == 0 ? 0 : 1;
+    return st.errors.count == 0 ? 0 : 1;
   } catch (const std::exception& e) {
     std::cerr << "beast_raw: " << e.what() << '\n';
     return 1;

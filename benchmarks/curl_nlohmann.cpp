@@ -230,15 +230,8 @@ struct run_state {
   const peer::settings& cfg;
   std::size_t next = 0;
   std::size_t finished = 0;  // transfers that ended, well or not
-  std::size_t errors = 0;
   std::uint64_t bytes = 0;
-  bool told = false;
-
-  void failed(std::string_view what) {
-    ++errors;
-    if (!told) std::cerr << "curl_nlohmann: first error: " << what << '\n';
-    told = true;
-  }
+  peer::error_tally errors{"curl_nlohmann"};
 };
 
 // Points `t` at the next request and hands it to `multi`; false when all are taken.
@@ -255,21 +248,21 @@ bool start_next(CURLM* multi, transfer& t, run_state& st) {
 void finish(transfer& t, CURLcode code, run_state& st) {
   ++st.finished;
   if (code != CURLE_OK) {
-    st.failed(curl_easy_strerror(code));
+    st.errors.failed(curl_easy_strerror(code));
     return;
   }
   long status = 0;
   curl_easy_getinfo(t.easy, CURLINFO_RESPONSE_CODE, &status);
   st.bytes += t.body.size();
   if (status != 200) {
-    st.failed("HTTP " + std::to_string(status));
+    st.errors.failed("HTTP " + std::to_string(status));
     return;
   }
   try {
     const binding::call_details d = binding::decode(t.body);
-    if (d.call_id.empty()) st.failed("no callId");
+    if (d.call_id.empty()) st.errors.failed("no callId");
   } catch (const std::exception& e) {
-    st.failed(e.what());
+    st.errors.failed(e.what());
   }
 }
 
@@ -321,8 +314,8 @@ int main(int argc, char** argv) {
   }
   const double seconds = peer::seconds_since(start);
   if (st.finished < cfg->requests) {  // the multi handle failed: what never ended failed too
-    st.failed("curl_multi_perform failed");
-    st.errors += cfg->requests - st.finished - 1;
+    st.errors.failed("curl_multi_perform failed");
+    st.errors.count += cfg->requests - st.finished - 1;
   }
 
   for (auto& t : transfers) curl_easy_cleanup(t.easy);
@@ -332,8 +325,8 @@ int main(int argc, char** argv) {
   peer::print_result({.peer = "curl_nlohmann",
                       .concurrency = cfg->concurrency,
                       .requests = cfg->requests,
-                      .errors = st.errors,
+                      .errors = st.errors.count,
                       .seconds = seconds,
                       .bytes = st.bytes});
-  return st.errors == 0 ? 0 : 1;
+  return st.errors.count == 0 ? 0 : 1;
 }

@@ -106,6 +106,20 @@ inline std::optional<settings> parse(int argc, char** argv, std::string_view pee
   return s;
 }
 
+/// The requests that failed: counted, and the first one's reason written to stderr, prefixed
+/// with the peer's name (one reason is enough to see what is wrong; a thousand would drown it).
+struct error_tally {
+  std::string_view peer;
+  std::size_t count = 0;
+  bool told = false;
+
+  void failed(std::string_view what) {
+    ++count;
+    if (!told) std::cerr << peer << ": first error: " << what << '\n';
+    told = true;
+  }
+};
+
 /// Seconds since `start`, on the steady clock.
 inline double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
