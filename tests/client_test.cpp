@@ -16,6 +16,7 @@
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/use_future.hpp>
 #include <boost/beast/http/error.hpp>
+#include <boost/json/serialize.hpp>
 
 #include <atomic>
 #include <cstdio>
@@ -68,6 +69,27 @@ TEST_SUITE("client") {
       REQUIRE(name != nullptr);
       CHECK(name->value.as_string() == "John");
       CHECK(emu.connections_accepted() == 1);
+    });
+  }
+
+  TEST_CASE("a decoded call owns its free-form members: none points into the response's arena") {
+    // The client parses each response into an arena freed once the call is decoded; a JSON
+    // object copied with Boost.JSON's copy constructor would keep the arena's resource and
+    // dangle (AddressSanitizer would see the reads below).
+    emulator emu;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client client{io.get_executor(), options_for(emu)};
+      const atoms::call_details d = co_await client.async_get_call(page_call);
+      const boost::json::memory_resource* heap = boost::json::storage_ptr().get();
+      REQUIRE_FALSE(d.variables.empty());
+      CHECK(d.variables.storage().get() == heap);
+      CHECK(d.events.storage().get() == heap);
+      CHECK(d.extra.storage().get() == heap);
+      REQUIRE(d.post_call_analytics.has_value());
+      CHECK(d.post_call_analytics->extra.storage().get() == heap);
+      for (const auto& m : d.post_call_analytics->disposition_metrics) CHECK(m.extra.storage().get() == heap);
+      // And the contents read back after the arena is gone.
+      CHECK(boost::json::serialize(d.variables) == R"({"first_name":"Test","last_name":"User"})");
     });
   }
 

@@ -14,6 +14,7 @@
 #include <smallest/atoms/options.hpp>
 
 #include <boost/beast/http/verb.hpp>
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/value.hpp>
 
 #include <chrono>
@@ -59,15 +60,22 @@ class client_state {
 
   /// Sends `r` and, on a 2xx answer whose body is `{"status": true, "data": ...}`, moves the
   /// `data` member into `data` (which stays null when `r.data_optional` and the envelope has
-  /// none). Retries by the policy, paced by the rate limit, each attempt
-  /// told to the observability hook. Fills `diag` (method, path, status, request id,
-  /// attempts, the service's message on failure, and why retrying stopped).
+  /// none): `send`, `read_status`, then `read_envelope`.
   ATOMS_DECL asio::awaitable<error_code> call(const api_request& r, diagnostics& diag,
                                               boost::json::value& data);
 
-  /// `call`, then the `data` member decoded into T.
+  /// `send`, then the `data` member decoded into T (decode_body).
   template <class T>
   asio::awaitable<op_result<T>> fetch(api_request r, diagnostics& diag);
+
+  /// Sends `r` until `res` holds the answer to give: retries by the policy, paced by the rate
+  /// limit, each attempt told to the observability hook. Fills `diag` (method, path,
+  /// attempts, and why retrying stopped). An error only for a failure without an answer.
+  ATOMS_DECL asio::awaitable<error_code> send(const api_request& r, diagnostics& diag, http::response& res);
+
+  /// The answer `send` gave to `r`: an HTTP error status as an error with the service's
+  /// message in `diag`; the status and request id recorded in `diag` either way.
+  ATOMS_DECL error_code read_status(const api_request& r, const http::response& res, diagnostics& diag) const;
 
  private:
   asio::any_io_executor ex_;
@@ -107,12 +115,31 @@ op_result<T> decode_data(const boost::json::value& data, diagnostics& diag, std:
   }
 }
 
+/// A 2xx body `{"status": true, "data": ...}`: its `data` moved into `data`, parsed in `data`'s
+/// memory resource (null when `data_optional` and the envelope has none); a body that is not
+/// such an envelope, or says `"status": false`, is an error with the reason in `diag`.
+ATOMS_DECL error_code read_envelope(std::string_view body, bool data_optional, std::string_view secret,
+                                    diagnostics& diag, boost::json::value& data);
+
+/// A 2xx body decoded into T: the whole path of a response from its bytes, the document
+/// parsed into an arena sized for the body and freed as soon as T is decoded.
+template <class T>
+op_result<T> decode_body(std::string_view body, bool data_optional, std::string_view secret,
+                         diagnostics& diag) {
+  // Twice the body holds the document of a typical answer in one block; a larger one grows.
+  boost::json::monotonic_resource arena(2 * body.size() + 1024);
+  boost::json::value data(&arena);
+  if (error_code ec = read_envelope(body, data_optional, secret, diag, data)) return failed<T>(ec);
+  return decode_data<T>(data, diag, secret);
+}
+
 template <class T>
 asio::awaitable<op_result<T>> client_state::fetch(api_request r, diagnostics& diag) {
-  boost::json::value data;
-  error_code ec = co_await call(r, diag, data);
-  if (ec) co_return op_result<T>{ec, T{}};
-  co_return decode_data<T>(data, diag, opts_.api_key);
+  http::response res;
+  error_code ec = co_await send(r, diag, res);
+  if (!ec) ec = read_status(r, res, diag);
+  if (ec) co_return failed<T>(ec);
+  co_return decode_body<T>(res.body(), r.data_optional, opts_.api_key, diag);
 }
 
 /// The usual way an operation starts: a diagnostics of its own unless the caller gave one.

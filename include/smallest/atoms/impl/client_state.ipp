@@ -137,6 +137,15 @@ ATOMS_DECL std::shared_ptr<http::pool> client_state::origin_pool(const http::end
 
 ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, diagnostics& diag,
                                                           boost::json::value& data) {
+  http::response res;
+  error_code ec = co_await send(r, diag, res);
+  if (!ec) ec = read_status(r, res, diag);
+  if (!ec) ec = read_envelope(res.body(), r.data_optional, opts_.api_key, diag, data);
+  co_return ec;
+}
+
+ATOMS_DECL asio::awaitable<error_code> client_state::send(const api_request& r, diagnostics& diag,
+                                                          http::response& res) {
   namespace bhttp = boost::beast::http;
   diag.method = std::string(bhttp::to_string(r.method));
   diag.path = ep_.base_path + r.path;
@@ -161,7 +170,6 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
                           r.method == bhttp::verb::put || r.method == bhttp::verb::delete_;
   const retry_policy& policy = opts_.retry;
   const asio::any_io_executor self = co_await asio::this_coro::executor;
-  http::response res;
   for (unsigned attempt = 1;; ++attempt) {
     if (limiter_) {
       const auto slot = limiter_->reserve();
@@ -216,7 +224,11 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
     auto [ec] = co_await pause.async_wait(asio::as_tuple(asio::use_awaitable));
     if (ec) co_return ec;
   }
+  co_return error_code{};
+}
 
+ATOMS_DECL error_code client_state::read_status(const api_request& r, const http::response& res,
+                                                diagnostics& diag) const {
   diag.http_status = res.result_int();
   if (auto it = res.find("x-request-id"); it != res.end()) diag.request_id = std::string(it->value());
   const std::string& body = res.body();
@@ -228,42 +240,50 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
           "(dateFrom, dateTo and sortBy=createdAt force a full scan of the account's calls, which on a "
           "large account outlasts the gateway's timeout: prefer the default updatedAt order and filter "
           "by date on the client's side)";
-    co_return make_http_error(diag.http_status);
+    return make_http_error(diag.http_status);
   }
+  return error_code{};
+}
 
-  boost::json::stream_parser p;
+ATOMS_DECL error_code read_envelope(std::string_view body, bool data_optional, std::string_view secret,
+                                    diagnostics& diag, boost::json::value& data) {
+  // Parsed where `data` lives, so that moving the member out below moves, not copies; the
+  // parser's own working stack starts on ours.
+  unsigned char scratch[4096];
+  boost::json::stream_parser p({}, {}, scratch);
+  p.reset(data.storage());
   error_code jec;
   std::size_t n = p.write(body.data(), body.size(), jec);
   if (!jec) p.finish(jec);
   if (jec) {
     diag.message = "response body is not valid JSON at byte " + std::to_string(n) + " of " +
                    std::to_string(body.size()) + ": " + jec.message();
-    diag.body_excerpt = body_excerpt(body, opts_.api_key);
+    diag.body_excerpt = body_excerpt(body, secret);
     diag.retry_note = "a 2xx answer whose body is not JSON is not transient";
-    co_return errc::decode_error;
+    return errc::decode_error;
   }
   boost::json::value doc = p.release();
   boost::json::object* obj = doc.if_object();
   if (!obj) {
     diag.message = "$: expected the response envelope {\"status\": ..., \"data\": ...}, got " +
                    std::string(boost::json::to_string(doc.kind()));
-    co_return errc::decode_error;
+    return errc::decode_error;
   }
   if (auto* st = obj->if_contains("status"); st && st->is_bool() && !st->get_bool()) {
-    read_error_body(body, opts_.api_key, diag);
-    co_return errc::unexpected_response;
+    read_error_body(body, secret, diag);
+    return errc::unexpected_response;
   }
   auto* d = obj->if_contains("data");
-  if (!d && r.data_optional) {
+  if (!d && data_optional) {
     data = nullptr;
-    co_return error_code{};
+    return error_code{};
   }
   if (!d) {
     diag.message = "$.data: missing from a successful response";
-    co_return errc::decode_error;
+    return errc::decode_error;
   }
   data = std::move(*d);
-  co_return error_code{};
+  return error_code{};
 }
 
 ATOMS_DECL void read_error_body(std::string_view body, std::string_view secret, diagnostics& diag) {

@@ -288,9 +288,11 @@ std::vector<T> read_vector(boost::json::value const& v) {
   return out;
 }
 
-/// A copy of a free-form object (in the default memory resource, so it outlives the parser's).
+/// A copy of a free-form object in the default memory resource: the document it comes from
+/// may live in an arena that is freed once the response is decoded (a plain copy would keep
+/// the source's resource).
 inline boost::json::object read_object(boost::json::value const& v) {
-  return boost::json::object(expect_object(v));
+  return boost::json::object(expect_object(v), boost::json::storage_ptr());
 }
 
 /// A string naming an enumerator; one we do not know keeps its spelling in `raw`.
@@ -301,7 +303,8 @@ open_enum<E> read_open_enum(boost::json::value const& v) {
 
 /// Reads a `T`: std::string, double (any number), std::int64_t (integral number), bool,
 /// timestamp, std::optional<U>, std::vector<U>, open_enum<E>, boost::json::object / array /
-/// value (copied as they are), or any model with a `tag_invoke(value_to_tag<T>, value const&)`.
+/// value (copied as they are, into the default memory resource), or any model with a
+/// `tag_invoke(value_to_tag<T>, value const&)`.
 template <class T>
 T read(boost::json::value const& v) {
   if constexpr (std::is_same_v<T, std::string>)
@@ -323,9 +326,9 @@ T read(boost::json::value const& v) {
   else if constexpr (std::is_same_v<T, boost::json::object>)
     return read_object(v);
   else if constexpr (std::is_same_v<T, boost::json::array>)
-    return boost::json::array(expect_array(v));
+    return boost::json::array(expect_array(v), boost::json::storage_ptr());
   else if constexpr (std::is_same_v<T, boost::json::value>)
-    return boost::json::value(v);
+    return boost::json::value(v, boost::json::storage_ptr());
   else {
     // Boost's own conversions of other arithmetic types would throw system_error, not
     // json_decode_error, and accept less (no 120.0 for an int): name a type above instead.
