@@ -36,6 +36,8 @@
 #include <smallest/atoms/impl/post_call_config.ipp>
 #include <smallest/atoms/impl/retry.ipp>
 #include <smallest/atoms/impl/time.ipp>
+#include <smallest/atoms/impl/webhook.ipp>
+#include <smallest/atoms/impl/webhook_event.ipp>
 #endif
 
 #endif
