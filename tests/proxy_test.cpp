@@ -128,11 +128,11 @@ bool proxy_test_have_tinyproxy() {
 }
 
 // A tinyproxy on 127.0.0.1 in the foreground (-d), with a config file written here: CONNECT
-// only to `connect_port`, and Basic credentials `user`/`password` required when `user` is set.
+// only to `connect_ports`, and Basic credentials `user`/`password` required when `user` is set.
 class proxy_test_tinyproxy {
  public:
-  explicit proxy_test_tinyproxy(std::uint16_t connect_port, std::string user = {},
-                                std::string password = {}) {
+  explicit proxy_test_tinyproxy(const std::vector<std::uint16_t>& connect_ports, const std::string& user = {},
+                                const std::string& password = {}) {
     static std::atomic<unsigned> made{0};
     dir_ = std::filesystem::temp_directory_path() /
            ("atoms-proxy-test-" + std::to_string(::getpid()) + "-" + std::to_string(made++));
@@ -142,8 +142,8 @@ class proxy_test_tinyproxy {
     {
       std::ofstream f(config);
       f << "Port " << port_ << "\nListen 127.0.0.1\nTimeout 60\nMaxClients 64\nAllow 127.0.0.1\n"
-        << "LogFile \"" << log_path().string() << "\"\nLogLevel Info\n"
-        << "ConnectPort " << connect_port << "\n";
+        << "LogFile \"" << log_path().string() << "\"\nLogLevel Info\n";
+      for (auto port : connect_ports) f << "ConnectPort " << port << "\n";
       if (!user.empty()) f << "BasicAuth " << user << " " << password << "\n";
       REQUIRE(f.good());
     }
@@ -173,6 +173,7 @@ class proxy_test_tinyproxy {
   std::string url(std::string_view credentials = {}) const {
     return "http://" + std::string(credentials) + "127.0.0.1:" + std::to_string(port_);
   }
+  const std::filesystem::path& dir() const noexcept { return dir_; }
   std::filesystem::path log_path() const { return dir_ / "tinyproxy.log"; }
   std::string log() const {
     std::ifstream f(log_path());
@@ -371,7 +372,7 @@ TEST_SUITE("proxy") {
   TEST_CASE("calls through tinyproxy reach the emulator over TLS, all on one tunnel") {
     if (!proxy_test_have_tinyproxy()) return;
     emulator emu;
-    proxy_test_tinyproxy proxy(emu.port(), "alic3", "s3cr.et");  // tinyproxy allows [A-Za-z0-9._-]
+    proxy_test_tinyproxy proxy({emu.port()}, "alic3", "s3cr.et");  // tinyproxy allows [A-Za-z0-9._-]
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       auto o = options_for(emu);
       o.proxy = proxy.url("alic3:s3cr%2Eet@");  // percent-decoded before it is sent
@@ -394,10 +395,32 @@ TEST_SUITE("proxy") {
     });
   }
 
+  TEST_CASE("a recording download goes through tinyproxy too, to its own origin") {
+    if (!proxy_test_have_tinyproxy()) return;
+    emulator emu;
+    const std::string recordings = emu.recording_base_url();  // https://127.0.0.1:PORT
+    REQUIRE(recordings.rfind("https://127.0.0.1:", 0) == 0);
+    const auto recording_port = static_cast<std::uint16_t>(std::stoi(recordings.substr(18)));
+    proxy_test_tinyproxy proxy({emu.port(), recording_port});
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto o = options_for(emu);
+      o.proxy = proxy.url();
+      atoms::client client{io.get_executor(), o};
+      const std::string path = (proxy.dir() / "recording.mp3").string();
+      atoms::diagnostics diag;
+      auto [ec, bytes] = co_await client.async_download_recording(page_call, path, diag, atoms_test::tuple);
+      REQUIRE_MESSAGE(!ec, atoms::describe(ec, diag));
+      CHECK(bytes > 0);
+      CHECK(std::filesystem::file_size(path) == bytes);
+      CHECK(proxy.connects(proxy_test_authority(emu)) == 1);
+      CHECK(proxy.connects("127.0.0.1:" + std::to_string(recording_port)) == 1);
+    });
+  }
+
   TEST_CASE("through tinyproxy, TLS still verifies the service's host name") {
     if (!proxy_test_have_tinyproxy()) return;
     emulator emu({.certificate_hosts = {"other.example"}});
-    proxy_test_tinyproxy proxy(emu.port());
+    proxy_test_tinyproxy proxy({emu.port()});
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       auto o = options_for(emu);
       o.proxy = proxy.url();
@@ -412,7 +435,7 @@ TEST_SUITE("proxy") {
   TEST_CASE("tinyproxy refusing the credentials: the proxy's status, never the credentials") {
     if (!proxy_test_have_tinyproxy()) return;
     emulator emu;
-    proxy_test_tinyproxy proxy(emu.port(), "user", "right");
+    proxy_test_tinyproxy proxy({emu.port()}, "user", "right");
     // None given: 407. Wrong ones: tinyproxy 1.11 answers 401 where RFC 9110 says 407.
     const std::vector<std::pair<std::string, unsigned>> cases{{"", 407u}, {"user:wr0ng@", 401u}};
     for (const auto& refusal : cases) {
@@ -445,7 +468,7 @@ TEST_SUITE("proxy") {
   TEST_CASE("tinyproxy refusing the CONNECT to a port it does not allow: a clear 403") {
     if (!proxy_test_have_tinyproxy()) return;
     emulator emu;
-    proxy_test_tinyproxy proxy(emulator::unused_port());  // ConnectPort: not the emulator's
+    proxy_test_tinyproxy proxy({emulator::unused_port()});  // ConnectPort: not the emulator's
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       auto o = options_for(emu);
       o.proxy = proxy.url();
