@@ -409,7 +409,8 @@ TEST_SUITE("proxy") {
       const std::string path = (proxy.dir() / "recording.mp3").string();
       atoms::diagnostics diag;
       auto [ec, bytes] = co_await client.async_download_recording(page_call, path, diag, atoms_test::tuple);
-      REQUIRE_MESSAGE(!ec, atoms::describe(ec, diag));
+      const std::string said = atoms::describe(ec, diag);
+      REQUIRE_MESSAGE(!ec, said);
       CHECK(bytes > 0);
       CHECK(std::filesystem::file_size(path) == bytes);
       CHECK(proxy.connects(proxy_test_authority(emu)) == 1);
