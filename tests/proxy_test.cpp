@@ -163,11 +163,6 @@ class proxy_test_tinyproxy {
   }
   proxy_test_tinyproxy(const proxy_test_tinyproxy&) = delete;
   proxy_test_tinyproxy& operator=(const proxy_test_tinyproxy&) = delete;
-  ~proxy_test_tinyproxy() {
-    process_.reset();  // killed and waited for
-    std::error_code ec;
-    std::filesystem::remove_all(dir_, ec);
-  }
 
   std::uint16_t port() const noexcept { return port_; }
   std::string url(std::string_view credentials = {}) const {
@@ -189,7 +184,19 @@ class proxy_test_tinyproxy {
   }
 
  private:
-  std::filesystem::path dir_;
+  // Removed when the proxy goes, also when its constructor fails: declared before process_,
+  // so the process (killed and waited for) is gone first.
+  struct removed_dir : std::filesystem::path {
+    removed_dir& operator=(std::filesystem::path p) {
+      std::filesystem::path::operator=(std::move(p));
+      return *this;
+    }
+    ~removed_dir() {
+      std::error_code ec;
+      std::filesystem::remove_all(*this, ec);
+    }
+  };
+  removed_dir dir_;
   std::uint16_t port_ = 0;
   std::unique_ptr<atoms_test::child_process> process_;
 };
