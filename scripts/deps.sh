@@ -5,7 +5,9 @@ pkgs=(g++ clang clang-format libclang-rt-14-dev cmake ninja-build ccache pkg-con
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev doctest-dev
       # benchmarks/run.sh: the server, the peers and the chart
       nginx-light wrk openssl python3-requests python3-httpx libcurl4-openssl-dev nlohmann-json3-dev
-      libbenchmark-dev gnuplot-nox)
+      libbenchmark-dev gnuplot-nox
+      # tests/proxy_test.cpp: a real HTTP proxy
+      tinyproxy)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

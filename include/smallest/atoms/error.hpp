@@ -5,6 +5,7 @@
 // The error model. Every failure is a boost::system::error_code:
 //  - transport and TLS failures keep the codes Asio, Beast and OpenSSL give them;
 //  - an HTTP status the service answered with is a code in http_category(), value = status;
+//  - an HTTP proxy's refusal to open a tunnel is a code in proxy_category(), value = status;
 //  - failures found on our side are atoms::errc codes.
 // Portable questions are error_conditions: `ec == atoms::condition::not_found`.
 // What a code cannot carry (the service's own message, the request, the request id) goes
@@ -47,6 +48,8 @@ enum class condition {
 ATOMS_DECL const boost::system::error_category& client_category() noexcept;
 ATOMS_DECL const boost::system::error_category& http_category() noexcept;
 ATOMS_DECL const boost::system::error_category& condition_category() noexcept;
+/// The statuses an HTTP proxy answered a CONNECT with: 407 (credentials), 403 (its rules), …
+ATOMS_DECL const boost::system::error_category& proxy_category() noexcept;
 
 inline error_code make_error_code(errc e) noexcept { return {static_cast<int>(e), client_category()}; }
 inline boost::system::error_condition make_error_condition(condition c) noexcept {
@@ -56,6 +59,12 @@ inline boost::system::error_condition make_error_condition(condition c) noexcept
 /// The error_code for an HTTP status the service answered with.
 inline error_code make_http_error(unsigned status) noexcept {
   return {static_cast<int>(status), http_category()};
+}
+
+/// The error_code for the status a proxy refused a tunnel with (a 403 here is the proxy's
+/// rule, not the service's). 500, 502, 503 and 504 are retryable: the proxy could not reach the service.
+inline error_code make_proxy_error(unsigned status) noexcept {
+  return {static_cast<int>(status), proxy_category()};
 }
 
 /// The standard reason phrase of an HTTP status ("Not Found"), or "" when it has none.

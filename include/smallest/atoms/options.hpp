@@ -121,6 +121,19 @@ struct client_options {
   /// exception it throws is swallowed. See attempt_info for what it is never given.
   std::function<void(const attempt_info&)> on_attempt{};
 
+  /// An HTTP proxy for https:// connections, `http://[user:password@]host:port` (user and
+  /// password percent-encoded; no scheme means http://). Each connection is a `CONNECT
+  /// host:port` tunnel, with `Proxy-Authorization: Basic` when credentials are given, and TLS
+  /// inside it runs end to end with the service: SNI and certificate checks name the
+  /// service's host, never the proxy's. The credentials are secrets, like the API key. An
+  /// https:// proxy (TLS to the proxy itself) is refused, and so is an http:// base_url that
+  /// no_proxy does not exempt: plain http:// is never sent through the proxy. Empty: direct.
+  std::string proxy{};
+  /// Hosts reached without the proxy, separated by commas or spaces: "example.com" (that host
+  /// and its subdomains), ".example.com" or "*.example.com" (subdomains only), "*" (every
+  /// host), "host:port" or "[::1]:port" (that port only). IP addresses match exactly.
+  std::string no_proxy{};
+
   /// Requests one operation keeps in flight at once when it needs several (a search for more
   /// than 100 ids); still bounded by max_connections.
   std::size_t bulk_concurrency = 8;
@@ -129,7 +142,9 @@ struct client_options {
   std::uint64_t max_download_size = std::uint64_t(4) << 30;
 
   /// Defaults, with `api_key` from SMALLEST_API_KEY and `base_url` from SMALLEST_BASE_URL
-  /// when they are set and not empty.
+  /// when they are set and not empty; for an https:// base_url, `proxy` from https_proxy or
+  /// HTTPS_PROXY and `no_proxy` from no_proxy or NO_PROXY (the lower-case name first).
+  /// HTTP_PROXY is never read: plain http:// goes direct.
   ATOMS_DECL static client_options from_env();
 };
 

@@ -4,6 +4,7 @@
 
 // Transport layer: one HTTP/1.1 connection, plain or TLS. Resolve → connect → TLS handshake
 // (SNI, peer and host-name verification) → write → read, each phase under a timeout.
+// An https:// connection may run through an HTTP proxy's CONNECT tunnel.
 // A connection belongs to one operation at a time (the pool sees to it) and does all its
 // I/O on its own strand, so a multi-threaded io_context never touches it from two threads.
 
@@ -37,6 +38,8 @@ struct connection_limits {
   std::chrono::milliseconds request_timeout{30'000};
   std::size_t max_body = 64u << 20;
   std::size_t max_header = 64u << 10;
+  /// Null, or the proxy that https:// connections tunnel through (unless it bypasses them).
+  std::shared_ptr<const proxy_endpoint> proxy{};
 };
 
 /// What one exchange found out, beyond its error code.
@@ -74,7 +77,8 @@ class connection {
   const strand_type& strand() const noexcept { return strand_; }
   bool is_open() const noexcept { return open_; }
 
-  /// Resolve, connect and (for https) handshake. Must run on strand().
+  /// Resolve, connect (through a CONNECT tunnel when `lim.proxy` says so) and, for https,
+  /// handshake with `ep`'s host. A proxy's refusal is a proxy_category() code. Must run on strand().
   ATOMS_DECL asio::awaitable<error_code> async_open(const endpoint& ep, const connection_limits& lim);
 
   /// Write `req`, read the response into `res`. Must run on strand().
@@ -104,6 +108,7 @@ class connection {
  private:
   beast::tcp_stream& tcp() noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
   const beast::tcp_stream& tcp() const noexcept { return tls_ ? beast::get_lowest_layer(*tls_) : *plain_; }
+  asio::awaitable<error_code> tunnel(const endpoint& ep, const proxy_endpoint& proxy);
   template <class Stream, class Target>
   asio::awaitable<exchange_result> exchange_on(Stream& s, request& req, Target& out,
                                                const connection_limits& lim);

@@ -9,6 +9,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace smallest::atoms::http {
 
@@ -33,6 +34,25 @@ ATOMS_DECL bool parse_endpoint(std::string_view url, endpoint& out, std::string&
 /// them still holds. Messages call the URL `name` and never quote it: it may carry a signature.
 ATOMS_DECL bool parse_resource_url(std::string_view url, std::string_view name, endpoint& out,
                                    std::string& target, std::string& why);
+
+/// An HTTP proxy that tunnels https:// with CONNECT, and the hosts it is not used for.
+struct proxy_endpoint {
+  std::string host;           ///< to resolve (IPv6 without brackets)
+  std::string port;           ///< numeric, "80" when the URL has none
+  std::string authorization;  ///< "Basic …" for Proxy-Authorization, or empty. A secret: never printed.
+  std::vector<std::string> no_proxy;  ///< lower-case entries of the no_proxy list
+
+  /// True when no_proxy names `ep`'s host (and port). An entry matches a host equal to it and, for a name,
+  /// every subdomain ("example.com"); a leading "." or "*." matches subdomains only; "*" matches every host;
+  /// an entry with a port ("host:8443", "[::1]:443") only that port. IP addresses match exactly (no CIDR).
+  ATOMS_DECL bool excludes(const endpoint& ep) const;
+};
+
+/// Parses `url`, `[http://][user:password@]host[:port][/]` (user and password
+/// percent-encoded), and `no_proxy`, a list separated by commas or spaces. On failure says why
+/// in `why`, naming "proxy" and never quoting the URL: it may carry a password.
+ATOMS_DECL bool parse_proxy(std::string_view url, std::string_view no_proxy, proxy_endpoint& out,
+                            std::string& why);
 
 /// Percent-encodes everything but RFC 3986 unreserved characters, so the result is exactly
 /// one path segment (or one query value) whatever `value` holds: '/', '?', '#', '%' included.

@@ -53,6 +53,13 @@ inline http::pool_options pool_options_for(const client_options& o) {
   po.max_connections = o.max_connections;
   po.idle_timeout = o.idle_timeout;
   po.max_requests_per_connection = o.max_requests_per_connection;
+  if (!o.proxy.empty()) {
+    auto proxy = std::make_shared<http::proxy_endpoint>();
+    std::string why;  // never quotes the proxy URL: it may hold a password
+    if (!http::parse_proxy(o.proxy, o.no_proxy, *proxy, why))
+      throw std::invalid_argument("client_options::" + why);
+    po.limits.proxy = std::move(proxy);
+  }
   return po;
 }
 
@@ -105,6 +112,10 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
     limiter_ = std::make_shared<rate_limiter>(opts_.max_requests_per_second);
 
   const http::pool_options po = pool_options_for(opts_);
+  if (po.limits.proxy && !ep_.tls && !po.limits.proxy->excludes(ep_))
+    throw std::invalid_argument(
+        "client_options::proxy carries https:// only: reach an http:// base_url directly by "
+        "naming its host in client_options::no_proxy (or NO_PROXY)");
   // Made even for an http:// API: a recording may still be served over https.
   tls_ = make_tls_context(opts_);
   pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? tls_ : nullptr);

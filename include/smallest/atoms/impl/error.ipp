@@ -55,6 +55,24 @@ class http_category_impl final : public boost::system::error_category {
   }
 };
 
+// Says "the proxy" first: a 403 here is the proxy's rule, not the service's answer.
+class proxy_category_impl final : public boost::system::error_category {
+ public:
+  const char* name() const noexcept override { return "atoms.proxy"; }
+  std::string message(int ev) const override {
+    std::string m = "the proxy answered CONNECT with HTTP " + std::to_string(ev);
+    if (const char* r = http_reason(static_cast<unsigned>(ev)); *r) (m += ' ') += r;
+    if (ev >= 200 && ev < 300) return m + " but then sent bytes of its own into the tunnel";
+    if (ev == 407 || ev == 401)  // 401: what tinyproxy 1.11 answers to wrong credentials
+      return m + ": check the user and password of client_options::proxy (or HTTPS_PROXY)";
+    if (ev == 403 || ev == 405)
+      return m +
+             ": its rules do not allow a tunnel to the API's host and port (or set client_options::no_proxy)";
+    if (ev == 500 || (ev >= 502 && ev <= 504)) return m + ": it could not reach the service; retry later";
+    return m + ": it refused the tunnel to the API";
+  }
+};
+
 inline bool is_http(const error_code& ec, int lo, int hi) {
   return ec.category() == http_category() && ec.value() >= lo && ec.value() <= hi;
 }
@@ -76,6 +94,7 @@ inline bool is_retryable(const error_code& ec) {
       default: return false;
     }
   }
+  if (ec.category() == proxy_category()) return ec.value() == 500 || (ec.value() >= 502 && ec.value() <= 504);
   return is_timeout(ec) || ec == errc::connection_closed || ec == asio::error::connection_reset ||
          ec == asio::error::connection_refused || ec == asio::error::connection_aborted ||
          ec == asio::error::broken_pipe || ec == asio::error::eof || ec == asio::error::network_unreachable ||
@@ -134,6 +153,11 @@ ATOMS_DECL const boost::system::error_category& condition_category() noexcept {
   return c;
 }
 
+ATOMS_DECL const boost::system::error_category& proxy_category() noexcept {
+  static const detail::proxy_category_impl c;
+  return c;
+}
+
 ATOMS_DECL const char* http_reason(unsigned status) noexcept {
   switch (status) {
     case 400: return "Bad Request";
@@ -142,6 +166,7 @@ ATOMS_DECL const char* http_reason(unsigned status) noexcept {
     case 403: return "Forbidden";
     case 404: return "Not Found";
     case 405: return "Method Not Allowed";
+    case 407: return "Proxy Authentication Required";
     case 408: return "Request Timeout";
     case 409: return "Conflict";
     case 410: return "Gone";

@@ -4,6 +4,8 @@
 
 #include <smallest/atoms/http/connection.hpp>
 
+#include <smallest/atoms/error.hpp>
+
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/host_name_verification.hpp>
@@ -54,10 +56,14 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
                                                               const connection_limits& lim) {
   // One deadline for resolve, connect and handshake together.
   const auto deadline = std::chrono::steady_clock::now() + lim.connect_timeout;
+  // The proxy carries https:// only, through a CONNECT tunnel (see client_options::proxy).
+  const proxy_endpoint* proxy = ep.tls && lim.proxy && !lim.proxy->excludes(ep) ? lim.proxy.get() : nullptr;
   auto st = std::make_shared<detail::resolving>(strand_);
   resolving_ = st;
   st->wake.expires_at(deadline);
-  st->resolver.async_resolve(ep.host, ep.port, [st](error_code ec, asio::ip::tcp::resolver::results_type r) {
+  const std::string& host = proxy ? proxy->host : ep.host;
+  const std::string& port = proxy ? proxy->port : ep.port;
+  st->resolver.async_resolve(host, port, [st](error_code ec, asio::ip::tcp::resolver::results_type r) {
     st->ec = ec;
     st->results = std::move(r);
     st->done = true;
@@ -79,6 +85,8 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
   if (cec) co_return cec;
   error_code ignored;
   s.socket().set_option(asio::ip::tcp::no_delay(true), ignored);  // a latency hint; failing it is harmless
+  if (proxy)
+    if (error_code tec = co_await tunnel(ep, *proxy); tec) co_return tec;
 
   if (tls_) {
     // SNI names the host (never for an IP literal, which RFC 6066 forbids); the peer's
@@ -92,6 +100,29 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
   }
   s.expires_never();
   open_ = true;
+  co_return error_code{};
+}
+
+// Asks the proxy for a tunnel to `ep` (RFC 9110 9.3.6), under the deadline async_open set.
+ATOMS_DECL asio::awaitable<error_code> connection::tunnel(const endpoint& ep, const proxy_endpoint& proxy) {
+  namespace bhttp = beast::http;
+  const std::string authority =
+      (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host) + ":" + ep.port;
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, authority, 11};
+  req.set(bhttp::field::host, authority);
+  if (!proxy.authorization.empty()) req.set(bhttp::field::proxy_authorization, proxy.authorization);
+  auto [wec, wn] = co_await bhttp::async_write(tcp(), req, detail::use_tuple);
+  (void)wn;
+  if (wec) co_return wec;
+  bhttp::response_parser<bhttp::empty_body> res;
+  res.skip(true);  // a 2xx to CONNECT has no body: the tunnel starts after the header
+  auto [rec, rn] = co_await bhttp::async_read_header(tcp(), buffer_, res, detail::use_tuple);
+  (void)rn;
+  if (rec) co_return rec;
+  const unsigned status = res.get().result_int();
+  // The proxy's error page is never read: it is not the service's, and the connection is dropped.
+  // Bytes after a 2xx header would be in buffer_, not in the TLS stream: refused too.
+  if (status / 100 != 2 || buffer_.size() != 0) co_return make_proxy_error(status);
   co_return error_code{};
 }
 
