@@ -310,6 +310,8 @@ std::variant<invocation, usage_error> finish(invocation inv, std::vector<std::st
     if (inv.api_key.empty() && env.api_key) inv.api_key = *env.api_key;
     if (inv.api_key.empty()) return fail("no API key: set SMALLEST_API_KEY or pass --api-key");
     if (inv.base_url.empty() && env.base_url) inv.base_url = *env.base_url;
+    inv.proxy = env.proxy;
+    inv.no_proxy = env.no_proxy;
   }
   return inv;
 }
@@ -320,6 +322,12 @@ environment environment::from_process() {
   environment env;
   if (const char* k = std::getenv("SMALLEST_API_KEY"); k && *k) env.api_key = k;
   if (const char* u = std::getenv("SMALLEST_BASE_URL"); u && *u) env.base_url = u;
+  auto either = [](const char* lower, const char* upper) {
+    const char* v = std::getenv(lower);
+    return std::string(v && *v ? v : (v = std::getenv(upper)) ? v : "");
+  };
+  env.proxy = either("https_proxy", "HTTPS_PROXY");
+  env.no_proxy = either("no_proxy", "NO_PROXY");
   return env;
 }
 

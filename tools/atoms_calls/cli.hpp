@@ -23,6 +23,9 @@ enum class command { help, get, list, search, export_calls, stats, config_get, c
 struct environment {
   std::optional<std::string> api_key{};
   std::optional<std::string> base_url{};
+  // https_proxy / HTTPS_PROXY and no_proxy / NO_PROXY, as client_options::from_env reads them.
+  std::string proxy{};
+  std::string no_proxy{};
   static environment from_process();
 };
 
@@ -44,6 +47,8 @@ struct invocation {
   std::string base_url{};
   std::string api_key{};
   std::string ca_file{};
+  std::string proxy{};     // from the environment; used for an https:// base URL only
+  std::string no_proxy{};
   std::size_t concurrency = 8;
   std::optional<double> timeout_seconds{};
   enum format format = format::table;

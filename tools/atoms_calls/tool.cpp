@@ -321,6 +321,10 @@ atoms::client_options options_of(const invocation& inv) {
   atoms::client_options o;
   if (!inv.base_url.empty()) o.base_url = inv.base_url;
   o.api_key = inv.api_key;
+  if (o.base_url.starts_with("https://")) {  // like curl: https_proxy is for https:// URLs
+    o.proxy = inv.proxy;
+    o.no_proxy = inv.no_proxy;
+  }
   if (!inv.ca_file.empty()) {
     o.ca_file = inv.ca_file;
     o.use_system_ca = false;  // like curl --cacert: these CAs instead of the system's
