@@ -79,6 +79,7 @@ struct bench {
   emulator emu;
   scratch_dir dir;
   std::string ca;
+  std::string proxy, no_proxy;  // the environment's https_proxy and no_proxy
 
   explicit bench(emulator_options o = {}) : emu(std::move(o)) {
     ca = (dir.path / "ca.pem").string();
@@ -87,7 +88,8 @@ struct bench {
 
   tool_outcome run(std::vector<std::string> args, std::optional<std::string> key = std::nullopt) const {
     args.insert(args.begin(), {"--ca-file", ca});
-    atoms_calls::environment env{.api_key = key ? *key : emu.api_key(), .base_url = emu.base_url()};
+    atoms_calls::environment env{
+        .api_key = key ? *key : emu.api_key(), .base_url = emu.base_url(), .proxy = proxy, .no_proxy = no_proxy};
     std::ostringstream out, err;
     tool_outcome o;
     o.status = atoms_calls::run(args, env, {out, err});
@@ -313,6 +315,20 @@ TEST_SUITE("atoms-calls") {
     tool_outcome o = b.run({"--api-key", wrong, "list"}, std::string("ignored-because-the-flag-wins"));
     CHECK(o.status == 1);
     CHECK(o.err.find("0123456789abcdef") == std::string::npos);
+  }
+
+  TEST_CASE("https_proxy from the environment carries the calls; no_proxy exempts the host") {
+    bench b;
+    b.proxy = "http://127.0.0.1:1";  // nothing listens there
+    tool_outcome o = b.run({"get", page_call});
+    CAPTURE(o.err);
+    CHECK(o.status == 1);
+    CHECK(b.emu.requests().empty());  // the call went to the proxy, not to the service
+    b.no_proxy = "localhost, 127.0.0.1";
+    o = b.run({"get", page_call});
+    CAPTURE(o.err);
+    CHECK(o.status == 0);
+    CHECK(b.emu.requests().size() == 1);
   }
 
   TEST_CASE("get: a call in full for people, as JSON lines with the service's names, and as CSV") {
