@@ -17,5 +17,6 @@
 #include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
+#include <smallest/atoms/version.hpp>
 
 #endif
