@@ -8,8 +8,10 @@
 #   package_version             find_package's version rule: 0.1 and 0.1.0 found, 0.0, 0.1.1, 0.2, 1.0 not
 #   gxx_src_hpp                 plain g++ -Iinclude, src.hpp in one .cpp, linking only OpenSSL
 #   gxx_separate                the same with -DATOMS_SEPARATE_COMPILATION
-#   pkg_config                  g++ with `pkg-config --cflags --libs atoms-cpp` (header-only install)
-#   pkg_config_separate         the same against the separately compiled install
+#   pkg_config                  src.hpp compiled, and the program linked, with the header-only
+#                               install's `pkg-config --cflags --libs atoms-cpp`
+#   pkg_config_separate         the program linked with the separately compiled install's library
+#                               through its atoms-cpp.pc (which must define ATOMS_SEPARATE_COMPILATION)
 # The jobs run ATOMS_JOBS at a time (2 by default) through ccache, in build/consumers/ (a fixed
 # place, so that ccache hits when nothing changed); a failing job prints its log.
 set -euo pipefail
@@ -109,17 +111,11 @@ job() {
       ;;
     separate_install)
       step find_package_separate install_atoms install_separate "$work/prefix_separate" \
-        -DATOMS_SEPARATE_COMPILATION=ON
+        -DATOMS_SEPARATE_COMPILATION=ON || { touch "$work/prefix_separate.done" && exit 1; }
+      touch "$work/prefix_separate.done"
       step find_package_separate cmake_consumer find_package find_package_separate \
         -DCMAKE_PREFIX_PATH="$work/prefix_separate"
       step find_package_separate no_boost_library "$work/build/find_package_separate/consumer"
-      # The user's code alone: the install's library holds src.hpp.
-      local p="$work/prefix_separate" exe="$work/build/pkg_config_separate"
-      step pkg_config_separate pc "$p" --exists 'atoms-cpp >= 0.1'
-      step pkg_config_separate "${gxx[@]}" -c main.cpp $(pc "$p" --cflags atoms-cpp) -o "$exe.o"
-      step pkg_config_separate g++ "$exe.o" $(pc "$p" --libs atoms-cpp) -o "$exe"
-      step pkg_config_separate "$exe"
-      step pkg_config_separate no_boost_library "$exe"
       ;;
     gxx_src_hpp)
       local o="$work/build/gxx"
@@ -139,14 +135,23 @@ job() {
       step pkg_config no_boost_library "$o/pkg_config"
       ;;
     gxx_separate)
-      mkdir -p "$work/build/gxx_separate"
-      step gxx_separate "${gxx[@]}" -DATOMS_SEPARATE_COMPILATION -I"$root/include" -c main.cpp \
-        -o "$work/build/gxx_separate/main.o"
-      step gxx_separate "${gxx[@]}" -DATOMS_SEPARATE_COMPILATION -I"$root/include" -c src.cpp \
-        -o "$work/build/gxx_separate/src.o"
-      step gxx_separate g++ "$work/build/gxx_separate/main.o" "$work/build/gxx_separate/src.o" \
-        -o "$work/build/gxx_separate/separate" -lssl -lcrypto -pthread
-      step gxx_separate "$work/build/gxx_separate/separate"
+      local o="$work/build/gxx_separate"
+      mkdir -p "$o"
+      step gxx_separate "${gxx[@]}" -DATOMS_SEPARATE_COMPILATION -I"$root/include" -c main.cpp -o "$o/main.o"
+      step gxx_separate "${gxx[@]}" -DATOMS_SEPARATE_COMPILATION -I"$root/include" -c src.cpp -o "$o/src.o"
+      step gxx_separate g++ "$o/main.o" "$o/src.o" -o "$o/separate" -lssl -lcrypto -pthread
+      step gxx_separate "$o/separate"
+      # pkg-config on the separately compiled install: its flags must define
+      # ATOMS_SEPARATE_COMPILATION and find the headers, and its libraries must link the user's
+      # object above (same headers, so not compiled again) with no src.cpp.
+      for ((i = 0; i < 3600; i++)); do [ -e "$work/prefix_separate.done" ] && break || sleep 1; done
+      local p="$work/prefix_separate"
+      printf '#include <smallest/atoms/version.hpp>\n#ifndef ATOMS_SEPARATE_COMPILATION\n#error\n#endif\n' >"$o/flags.cpp"
+      step pkg_config_separate pc "$p" --exists 'atoms-cpp >= 0.1'
+      step pkg_config_separate "${gxx[@]}" -fsyntax-only "$o/flags.cpp" $(pc "$p" --cflags atoms-cpp)
+      step pkg_config_separate g++ "$o/main.o" $(pc "$p" --libs atoms-cpp) -o "$o/pkg_config"
+      step pkg_config_separate "$o/pkg_config"
+      step pkg_config_separate no_boost_library "$o/pkg_config"
       ;;
   esac
 }
@@ -165,8 +170,8 @@ touch "$work/passed" "$work/failed"
 started=$SECONDS
 # The header-only install copies files only: done first, for the jobs that use it.
 step find_package install_atoms install "$work/prefix" || true
-# The longest jobs first.
-printf '%s\n' separate_install gxx_src_hpp gxx_separate header_only_install cmake_tree |
+# The longest jobs first (the separately compiled install first: gxx_separate waits for it).
+printf '%s\n' separate_install gxx_separate gxx_src_hpp header_only_install cmake_tree |
   xargs -P "${ATOMS_JOBS:-2}" -I{} "$0" --job {} || true
 passed="$(sort -u "$work/passed" | comm -23 - <(sort -u "$work/failed"))"
 failed="$(printf '%s\n' "${expected[@]}" | sort | comm -23 - <(echo "$passed"))"
