@@ -11,7 +11,7 @@ if(ATOMS_SEPARATE_COMPILATION)
 else()
   set(atoms_package_root ${CMAKE_INSTALL_DATADIR})
   set(atoms_arch_independent ARCH_INDEPENDENT)
-  set(ATOMS_BOOST_COMPONENTS "COMPONENTS json url")
+  set(ATOMS_BOOST_COMPONENTS " COMPONENTS json url")
 endif()
 set(atoms_cmake_dir ${atoms_package_root}/cmake/atoms-cpp)
 
