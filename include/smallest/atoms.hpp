@@ -17,6 +17,7 @@
 #include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
 #include <smallest/atoms/options.hpp>
+#include <smallest/atoms/version.hpp>
 #include <smallest/atoms/webhook.hpp>
 
 #endif

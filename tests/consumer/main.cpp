@@ -9,6 +9,8 @@
 
 #include <iostream>
 
+static_assert(ATOMS_VERSION >= 100, "the umbrella header carries the version macros");
+
 namespace atoms = smallest::atoms;
 namespace asio = boost::asio;
 
@@ -25,7 +27,8 @@ int main() {
                               .ca_pem = emu.ca_pem(),
                               .use_system_ca = false}};
         atoms::call_details d = co_await client.async_get_call(emu.call_ids().front());
-        std::cout << "consumer: fetched " << d.call_id << " with " << d.transcript.size() << " turns\n";
+        std::cout << "consumer: atoms-cpp " << ATOMS_VERSION_STRING << " fetched " << d.call_id << " with "
+                  << d.transcript.size() << " turns\n";
         status = d.call_id == emu.call_ids().front() ? 0 : 1;
       },
       [](std::exception_ptr e) {
