@@ -302,8 +302,17 @@ asio::awaitable<std::optional<response>> answer(server& srv, const request& req,
   co_return std::get<0>(std::move(first));
 }
 
+// Counts a downstream connection while its session runs, whatever way it ends.
+struct connection_count {
+  explicit connection_count(server_stats& s) : stats(s) { ++stats.downstream_connections; }
+  connection_count(const connection_count&) = delete;
+  connection_count& operator=(const connection_count&) = delete;
+  ~connection_count() { --stats.downstream_connections; }
+  server_stats& stats;
+};
+
 asio::awaitable<void> session(server& srv, tcp::socket socket) {
-  ++srv.stats.downstream_connections;
+  const connection_count counted(srv.stats);
   beast::tcp_stream stream(std::move(socket));
   beast::flat_buffer buffer;
   for (;;) {
@@ -336,7 +345,6 @@ asio::awaitable<void> session(server& srv, tcp::socket socket) {
   }
   beast::error_code ignored;
   stream.socket().shutdown(tcp::socket::shutdown_send, ignored);
-  --srv.stats.downstream_connections;
 }
 
 void report_failure(std::exception_ptr e) {
