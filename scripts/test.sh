@@ -3,8 +3,9 @@
 # with g++ 12 and with clang++ 14 (both with -Wall -Wextra -Werror), again under
 # AddressSanitizer + LeakSanitizer + UBSan (g++) and ThreadSanitizer (clang), the two libFuzzer
 # targets for 60 s each under ASan + LSan + UBSan (clang; scripts/fuzz.sh, ATOMS_FUZZ_SECONDS to
-# change, 0 to skip), and the consumers outside the tree (add_subdirectory, plain g++ with src.hpp,
-# separate compilation).
+# change, 0 to skip), and the consumers outside the tree (scripts/consumers.sh: add_subdirectory,
+# FetchContent, find_package from a header-only and a separately compiled install, pkg-config,
+# plain g++ with src.hpp, separate compilation).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/deps.sh
