@@ -147,7 +147,7 @@ inline void add_subject_alt_names(X509* cert, const std::vector<std::string>& ho
       GENERAL_NAME_set0_value(name.get(), GEN_DNS, dns.release());
     }
     check(sk_GENERAL_NAME_push(names.get(), name.get()), "sk_GENERAL_NAME_push");
-    name.release();  // owned by the stack now
+    static_cast<void>(name.release());  // owned by the stack now
   }
   check(X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT),
         "X509_add1_ext_i2d(subjectAltName)");
