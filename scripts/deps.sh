@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages atoms-cpp builds with; only those that are missing.
 set -euo pipefail
-pkgs=(g++ clang clang-format libclang-rt-14-dev cmake ninja-build ccache pkg-config git
+pkgs=(g++ clang clang-format clang-tidy libclang-rt-14-dev cmake ninja-build ccache pkg-config git
       libboost1.81-dev libboost-json1.81-dev libboost-url1.81-dev libssl-dev doctest-dev
+      # scripts/docs.sh: the API reference (HTML only, no graphviz)
+      doxygen
       # benchmarks/run.sh: the server, the peers and the chart
       nginx-light wrk openssl python3-requests python3-httpx libcurl4-openssl-dev nlohmann-json3-dev
       libbenchmark-dev gnuplot-nox

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Runs every test: the layout and self-contained headers (lint.sh), the test program built
+# Runs every test: the layout and self-contained headers (lint.sh), the API reference without a
+# doxygen warning (docs.sh), clang-tidy on the headers (tidy.sh), the test program built
 # with g++ 12 and with clang++ 14 (both with -Wall -Wextra -Werror), again under
 # AddressSanitizer + LeakSanitizer + UBSan (g++) and ThreadSanitizer (clang), the two libFuzzer
 # targets for 60 s each under ASan + LSan + UBSan (clang; scripts/fuzz.sh, ATOMS_FUZZ_SECONDS to
@@ -12,6 +13,10 @@ scripts/deps.sh
 jobs="${ATOMS_JOBS:-2}"
 echo "=== lint"
 scripts/lint.sh
+echo "=== docs: the API reference, doxygen warnings as errors"
+scripts/docs.sh
+echo "=== tidy: clang-tidy 14 on the headers"
+scripts/tidy.sh
 for preset in ${ATOMS_PRESETS:-gcc clang sanitize tsan}; do
   echo "=== $preset: build"
   # Unity batches: each test file would otherwise generate the same client and emulator code

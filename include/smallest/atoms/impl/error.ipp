@@ -14,6 +14,9 @@
 namespace smallest::atoms {
 namespace detail {
 
+// Boost's error_category has a protected destructor: no category is ever deleted through a
+// base pointer.
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
 class client_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "atoms"; }
@@ -35,6 +38,7 @@ class client_category_impl final : public boost::system::error_category {
   }
 };
 
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor): see client_category_impl.
 class http_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "atoms.http"; }
@@ -104,6 +108,7 @@ inline bool is_retryable(const error_code& ec) {
          ec == asio::ssl::error::stream_truncated;
 }
 
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor): see client_category_impl.
 class condition_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "atoms.condition"; }

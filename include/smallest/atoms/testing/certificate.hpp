@@ -28,7 +28,7 @@
 
 namespace smallest::atoms::testing {
 
-// A certificate and its private key, both PEM (the key as unencrypted PKCS#8).
+/// A certificate and its private key, both PEM (the key as unencrypted PKCS#8).
 struct issued_certificate {
   std::string cert_pem;
   std::string key_pem;
@@ -147,7 +147,7 @@ inline void add_subject_alt_names(X509* cert, const std::vector<std::string>& ho
       GENERAL_NAME_set0_value(name.get(), GEN_DNS, dns.release());
     }
     check(sk_GENERAL_NAME_push(names.get(), name.get()), "sk_GENERAL_NAME_push");
-    name.release();  // owned by the stack now
+    static_cast<void>(name.release());  // owned by the stack now
   }
   check(X509_add1_ext_i2d(cert, NID_subject_alt_name, names.get(), 0, X509V3_ADD_DEFAULT),
         "X509_add1_ext_i2d(subjectAltName)");
@@ -159,21 +159,21 @@ inline void sign(X509* cert, EVP_PKEY* issuer_key) {
 
 }  // namespace detail::pki
 
-// A self-signed CA, generated on construction. Move-only; issue() is const and may be called
-// from several threads at once.
+/// A self-signed CA, generated on construction. Move-only; issue() is const and may be called
+/// from several threads at once.
 class certificate_authority {
  public:
   explicit certificate_authority(const std::string& common_name = "atoms-cpp test CA");
 
-  // The CA certificate: what a client adds to its trust store.
+  /// The CA certificate: what a client adds to its trust store.
   const std::string& cert_pem() const noexcept { return cert_pem_; }
   const std::string& key_pem() const noexcept { return key_pem_; }
 
-  // A server (leaf) certificate whose subjectAltName lists `hosts`: an IPv4 or IPv6
-  // literal becomes an IP entry, anything else a DNS entry; the first host is also the
-  // subject CN. Validity runs from now + not_before to now + not_after, so a test can ask
-  // for an expired certificate (e.g. -48h, -24h). Throws std::invalid_argument for an
-  // empty `hosts`.
+  /// A server (leaf) certificate whose subjectAltName lists `hosts`: an IPv4 or IPv6
+  /// literal becomes an IP entry, anything else a DNS entry; the first host is also the
+  /// subject CN. Validity runs from now + not_before to now + not_after, so a test can ask
+  /// for an expired certificate (e.g. -48h, -24h). Throws std::invalid_argument for an
+  /// empty `hosts`.
   issued_certificate issue(const std::vector<std::string>& hosts,
                            std::chrono::seconds not_before = std::chrono::hours{-1},
                            std::chrono::seconds not_after = std::chrono::hours{24 * 7}) const;

@@ -197,18 +197,29 @@
 
 namespace smallest::atoms::testing {
 
+/// A local Atoms API server for tests: a real HTTP/1.1 server on 127.0.0.1 (HTTPS by
+/// default, with a certificate from a CA generated on the spot) serving a seeded synthetic
+/// account with the service's key names and error shapes, and letting a test observe
+/// connections and requests and inject faults.
+///
+///     smallest::atoms::testing::emulator server;             // HTTPS on 127.0.0.1:<port>
+///     client_options o{.base_url = server.base_url(), .api_key = server.api_key()};
+///     // trust server.ca_pem() in the client's TLS settings
+///
+/// The routes it serves, its data set, the recording origin, faults and timing are described
+/// at the top of this header (<smallest/atoms/testing/emulator.hpp>).
 class emulator {
  public:
-  // Binds 127.0.0.1:<emulator_options::port> (0: a free port) and starts serving on its
-  // own io_context and threads: it never runs anything on the caller's executors. Throws
-  // std::system_error if the port cannot be listened on (in use, say), an exception if the
-  // certificate cannot be made, and std::invalid_argument for an invalid
-  // emulator_options::faults.
+  /// Binds 127.0.0.1:<emulator_options::port> (0: a free port) and starts serving on its
+  /// own io_context and threads: it never runs anything on the caller's executors. Throws
+  /// std::system_error if the port cannot be listened on (in use, say), an exception if the
+  /// certificate cannot be made, and std::invalid_argument for an invalid
+  /// emulator_options::faults.
   explicit emulator(emulator_options options = {})
       : server_(std::make_unique<detail::server>(std::move(options))) {}
 
-  // Closes every connection and joins the threads. Must not be called from the emulator's
-  // own threads (inside an interceptor).
+  /// Closes every connection and joins the threads. Must not be called from the emulator's
+  /// own threads (inside an interceptor).
   ~emulator() = default;
 
   emulator(const emulator&) = delete;
@@ -216,35 +227,35 @@ class emulator {
 
   std::uint16_t port() const noexcept { return server_->port(); }
 
-  // "https://localhost:PORT/atoms/v1" (the certificate names localhost by default), or
-  // "http://127.0.0.1:PORT/atoms/v1" without TLS.
+  /// "https://localhost:PORT/atoms/v1" (the certificate names localhost by default), or
+  /// "http://127.0.0.1:PORT/atoms/v1" without TLS.
   std::string base_url() const {
     return (server_->state().options.tls ? "https://localhost:" : "http://127.0.0.1:") +
            std::to_string(port()) + "/atoms/v1";
   }
 
-  // PEM of the CA that signed the server certificate; "" without TLS.
+  /// PEM of the CA that signed the server certificate; "" without TLS.
   const std::string& ca_pem() const noexcept { return server_->ca_pem(); }
 
   const std::string& api_key() const noexcept { return server_->state().options.api_key; }
 
   // --- data set (thread-safe) ---
 
-  // The call ids of the account, in insertion order (the seeded ones first, then those put
-  // and those campaigns dialed).
+  /// The call ids of the account, in insertion order (the seeded ones first, then those put
+  /// and those campaigns dialed).
   std::vector<std::string> call_ids() const {
     detail::advance_campaigns(server_->state().data);
     return server_->state().data.calls.ids();
   }
 
-  // The conversation record as served in `data`, if the id is known.
+  /// The conversation record as served in `data`, if the id is known.
   std::optional<boost::json::object> call(const std::string& call_id) const {
     detail::advance_campaigns(server_->state().data);
     return server_->state().data.calls.get(call_id);
   }
 
-  // A campaign as GET /campaign/{id} serves it under "campaign" (agent and audience nested),
-  // brought to now; nullopt for an unknown id.
+  /// A campaign as GET /campaign/{id} serves it under "campaign" (agent and audience nested),
+  /// brought to now; nullopt for an unknown id.
   std::optional<boost::json::object> campaign(const std::string& campaign_id) const {
     auto& data = server_->state().data;
     detail::advance_campaigns(data);
@@ -254,7 +265,7 @@ class emulator {
     return detail::campaign_populated(data, *c);
   }
 
-  // The call ids a campaign has dialed, in order (one per member called).
+  /// The call ids a campaign has dialed, in order (one per member called).
   std::vector<std::string> campaign_call_ids(const std::string& campaign_id) const {
     auto& data = server_->state().data;
     detail::advance_campaigns(data);
@@ -265,8 +276,8 @@ class emulator {
     return out;
   }
 
-  // An audience's members, {"_id", "data": {column: value}}, in upload order; empty for an
-  // unknown audience.
+  /// An audience's members, {"_id", "data": {column: value}}, in upload order; empty for an
+  /// unknown audience.
   std::vector<boost::json::object> audience_members(const std::string& audience_id) const {
     auto& data = server_->state().data;
     std::lock_guard lock(data.platform.mutex);
@@ -275,7 +286,7 @@ class emulator {
     return a->members;
   }
 
-  // Whether the agent is archived (DELETE /agent/{id}/archive); false for an unknown one.
+  /// Whether the agent is archived (DELETE /agent/{id}/archive); false for an unknown one.
   bool agent_archived(const std::string& agent_id) const {
     auto& data = server_->state().data;
     std::lock_guard lock(data.platform.mutex);
@@ -283,13 +294,13 @@ class emulator {
     return it != data.platform.agents.end() && it->second.archived;
   }
 
-  // Adds a conversation record, or replaces the one with the same "callId". The record is
-  // served as given: write it with the service's key names. Throws std::invalid_argument
-  // if it has no string "callId".
+  /// Adds a conversation record, or replaces the one with the same "callId". The record is
+  /// served as given: write it with the service's key names. Throws std::invalid_argument
+  /// if it has no string "callId".
   void put_call(boost::json::object call) { server_->state().data.calls.put(std::move(call)); }
 
-  // The seeded agents' ids, in order: every seeded call belongs to one of them (agents made
-  // by POST /agent are not listed).
+  /// The seeded agents' ids, in order: every seeded call belongs to one of them (agents made
+  /// by POST /agent are not listed).
   std::vector<std::string> agent_ids() const {
     auto& data = server_->state().data;
     std::lock_guard lock(data.platform.mutex);
@@ -301,8 +312,8 @@ class emulator {
     return out;
   }
 
-  // An agent's post-call analytics configuration, as GET /agent/{id}/post-call-analytics
-  // returns it in `data`; nullopt for an unknown agent.
+  /// An agent's post-call analytics configuration, as GET /agent/{id}/post-call-analytics
+  /// returns it in `data`; nullopt for an unknown agent.
   std::optional<boost::json::object> post_call_config(const std::string& agent_id) const {
     auto a = server_->state().data.agents.get(agent_id);
     if (!a) return std::nullopt;
@@ -311,25 +322,25 @@ class emulator {
 
   // --- the recording origin ---
 
-  // "https://127.0.0.1:PORT" (or "http://..." without TLS): where presigned URLs point.
+  /// "https://127.0.0.1:PORT" (or "http://..." without TLS): where presigned URLs point.
   const std::string& recording_base_url() const noexcept { return server_->state().data.recordings.base_url; }
   std::uint16_t recording_port() const {
     const auto& url = recording_base_url();
     return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
   }
-  // Requests the recording origin read, and how many of them carried an Authorization header
-  // (each of those answered 401).
+  /// Requests the recording origin read, and how many of them carried an Authorization header
+  /// (each of those answered 401).
   std::size_t recording_requests() const noexcept { return server_->state().data.recordings.requests.load(); }
   std::size_t recording_authorization_headers() const noexcept {
     return server_->state().data.recordings.authorization_seen.load();
   }
   bool recording_authorization_seen() const noexcept { return recording_authorization_headers() > 0; }
-  // Body bytes the recording origin has written.
+  /// Body bytes the recording origin has written.
   std::uint64_t recording_bytes_sent() const noexcept {
     return server_->state().data.recordings.bytes_sent.load();
   }
 
-  // Bytes [offset, offset + n) of the recording of `call_id`, as the origin serves them.
+  /// Bytes [offset, offset + n) of the recording of `call_id`, as the origin serves them.
   static std::string recording_bytes(const std::string& call_id, std::uint64_t offset, std::size_t n) {
     std::string out(n, '\0');
     detail::recording_bytes(call_id, offset, out.data(), n);
@@ -340,54 +351,54 @@ class emulator {
 
   std::size_t connections_accepted() const noexcept { return server_->state().connections_accepted.load(); }
   std::size_t open_connections() const noexcept { return server_->state().open_connections.load(); }
-  // Requests answered, counted when the answer is ready to be written (so a client that
-  // has read its response sees it counted); stalled and closed requests are not.
+  /// Requests answered, counted when the answer is ready to be written (so a client that
+  /// has read its response sees it counted); stalled and closed requests are not.
   std::size_t requests_served() const noexcept { return server_->state().requests_served.load(); }
-  // Every request read, in order, the last 10,000 of them; recorded when read, before any
-  // latency or answer.
+  /// Every request read, in order, the last 10,000 of them; recorded when read, before any
+  /// latency or answer.
   std::vector<recorded_request> requests() const { return server_->state().recorded(); }
 
-  // Log items in the bodies of every GET /conversation answered 200 so far (a page of 50
-  // counts 50), whatever the client did with them: a walker that yielded n distinct calls
-  // dropped logs_listed() - n duplicates.
+  /// Log items in the bodies of every GET /conversation answered 200 so far (a page of 50
+  /// counts 50), whatever the client did with them: a walker that yielded n distinct calls
+  /// dropped logs_listed() - n duplicates.
   std::size_t logs_listed() const noexcept { return server_->state().data.listing.logs_listed.load(); }
 
-  // The highest number of API requests being handled at once since the emulator started or
-  // reset_max_concurrent_requests(). A request counts from when it is read (recorded) until
-  // its answer is ready to be written, its latency wait included (or until a fault or the
-  // interceptor stalls or closes it); the recording origin's requests do not count.
+  /// The highest number of API requests being handled at once since the emulator started or
+  /// reset_max_concurrent_requests(). A request counts from when it is read (recorded) until
+  /// its answer is ready to be written, its latency wait included (or until a fault or the
+  /// interceptor stalls or closes it); the recording origin's requests do not count.
   std::size_t max_concurrent_requests() const noexcept {
     return server_->state().max_requests_in_flight.load();
   }
-  // Restarts max_concurrent_requests() from the number being handled now.
+  /// Restarts max_concurrent_requests() from the number being handled now.
   void reset_max_concurrent_requests() noexcept { server_->state().reset_max_requests_in_flight(); }
 
   // --- faults ---
 
-  // Closes every keep-alive connection waiting for its next request (a TLS close_notify and
-  // a FIN, as nginx does when it retires one; the client is not told otherwise), and
-  // returns once they are closed: a client that then reads sees end of stream, one that
-  // writes first usually sees a reset. A connection still busy with a response (or a TLS
-  // handshake) is closed right after it, when it would wait for its next request; a
-  // stalled one is left alone. Called from an interceptor, it returns without waiting.
+  /// Closes every keep-alive connection waiting for its next request (a TLS close_notify and
+  /// a FIN, as nginx does when it retires one; the client is not told otherwise), and
+  /// returns once they are closed: a client that then reads sees end of stream, one that
+  /// writes first usually sees a reset. A connection still busy with a response (or a TLS
+  /// handshake) is closed right after it, when it would wait for its next request; a
+  /// stalled one is left alone. Called from an interceptor, it returns without waiting.
   void close_idle_connections() { server_->close_idle_connections(); }
 
-  // Replaces the fault plan (emulator_options::faults; see fault_plan): requests read from
-  // now on follow the new one, and its counters (first, every, faults_injected()) start at
-  // 0. A request already read keeps the plan it was read under. Thread-safe; throws
-  // std::invalid_argument for an invalid plan, leaving the old one in force. set_faults({})
-  // removes every fault.
+  /// Replaces the fault plan (emulator_options::faults; see fault_plan): requests read from
+  /// now on follow the new one, and its counters (first, every, faults_injected()) start at
+  /// 0. A request already read keeps the plan it was read under. Thread-safe; throws
+  /// std::invalid_argument for an invalid plan, leaving the old one in force. set_faults({})
+  /// removes every fault.
   void set_faults(fault_plan plan) { server_->state().set_faults(std::move(plan)); }
 
-  // Faults applied since the plan was set: requests that got a fault of fault_plan::faults
-  // (counted when decided, so a test that has seen the effect sees the count), connections
-  // retired by max_requests_per_connection, and TLS handshakes refused. Chunked answers are
-  // valid HTTP and do not count.
+  /// Faults applied since the plan was set: requests that got a fault of fault_plan::faults
+  /// (counted when decided, so a test that has seen the effect sees the count), connections
+  /// retired by max_requests_per_connection, and TLS handshakes refused. Chunked answers are
+  /// valid HTTP and do not count.
   std::size_t faults_injected() const { return server_->state().current_faults()->injected(); }
 
-  // A port of 127.0.0.1 on which nothing listens, for "connection refused" tests: one the
-  // system lent as ephemeral and took back, so nothing of this process holds it (another
-  // process could still take it, however unlikely).
+  /// A port of 127.0.0.1 on which nothing listens, for "connection refused" tests: one the
+  /// system lent as ephemeral and took back, so nothing of this process holds it (another
+  /// process could still take it, however unlikely).
   static std::uint16_t unused_port() {
     asio::io_context ioc;
     asio::ip::tcp::socket socket(ioc, asio::ip::tcp::v4());
@@ -395,9 +406,9 @@ class emulator {
     return socket.local_endpoint().port();
   }
 
-  // Consulted for every request that has no fault, after it is recorded and before it is
-  // routed; nullopt routes it normally. Runs on an emulator thread (several at once with
-  // threads > 1); an interceptor that throws answers 500. Pass {} to remove it.
+  /// Consulted for every request that has no fault, after it is recorded and before it is
+  /// routed; nullopt routes it normally. Runs on an emulator thread (several at once with
+  /// threads > 1); an interceptor that throws answers 500. Pass {} to remove it.
   void set_interceptor(std::function<std::optional<reply>(const recorded_request&)> f) {
     server_->state().set_interceptor(std::move(f));
   }

@@ -130,8 +130,7 @@ class router {
     const auto q = target.find('?');
     const std::string_view path = target.substr(0, q);
     const std::string_view query = q == std::string_view::npos ? std::string_view{} : target.substr(q + 1);
-    const http_answer not_found =
-        error_answer(404, "Cannot " + std::string(method) + " " + std::string(path));
+    http_answer not_found = error_answer(404, "Cannot " + std::string(method) + " " + std::string(path));
     if (!owns(path)) return not_found;
     const auto segments = split(path.substr(base_.size()));
     for (const route& r : routes_) {

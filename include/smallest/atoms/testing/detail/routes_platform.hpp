@@ -27,6 +27,7 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
@@ -582,6 +583,7 @@ inline http_answer create_campaign(const route_request& req, dataset& data) {
   if (!errors.empty()) return errors_answer(400, errors);
   c.id = object_id();
   c.status = c.scheduled_at.empty() ? "draft" : "scheduled";
+  assert(audience != nullptr);  // audienceId is required: without one, `errors` said so
   c.participants = static_cast<std::int64_t>(audience->members.size());
   c.created_at = now_iso8601();
   add_campaign_event(c, "created");
