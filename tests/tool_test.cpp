@@ -88,8 +88,10 @@ struct bench {
 
   tool_outcome run(std::vector<std::string> args, std::optional<std::string> key = std::nullopt) const {
     args.insert(args.begin(), {"--ca-file", ca});
-    atoms_calls::environment env{
-        .api_key = key ? *key : emu.api_key(), .base_url = emu.base_url(), .proxy = proxy, .no_proxy = no_proxy};
+    atoms_calls::environment env{.api_key = key ? *key : emu.api_key(),
+                                 .base_url = emu.base_url(),
+                                 .proxy = proxy,
+                                 .no_proxy = no_proxy};
     std::ostringstream out, err;
     tool_outcome o;
     o.status = atoms_calls::run(args, env, {out, err});

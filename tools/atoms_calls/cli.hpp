@@ -47,7 +47,7 @@ struct invocation {
   std::string base_url{};
   std::string api_key{};
   std::string ca_file{};
-  std::string proxy{};     // from the environment; used for an https:// base URL only
+  std::string proxy{};  // from the environment; used for an https:// base URL only
   std::string no_proxy{};
   std::size_t concurrency = 8;
   std::optional<double> timeout_seconds{};

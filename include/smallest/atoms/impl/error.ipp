@@ -60,6 +60,7 @@ class http_category_impl final : public boost::system::error_category {
 };
 
 // Says "the proxy" first: a 403 here is the proxy's rule, not the service's answer.
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor): see client_category_impl.
 class proxy_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "atoms.proxy"; }

@@ -18,6 +18,8 @@ namespace smallest::atoms {
 
 namespace detail {
 
+// error_category's destructor is protected: no category is ever deleted through a base pointer.
+// NOLINTNEXTLINE(cppcoreguidelines-virtual-class-destructor)
 class webhook_category_impl final : public boost::system::error_category {
  public:
   const char* name() const noexcept override { return "atoms.webhook"; }
