@@ -19,5 +19,6 @@
 #include <smallest/atoms/options.hpp>
 #include <smallest/atoms/version.hpp>
 #include <smallest/atoms/webhook.hpp>
+#include <smallest/atoms/webhook_receiver.hpp>
 
 #endif

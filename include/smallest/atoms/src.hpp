@@ -38,6 +38,7 @@
 #include <smallest/atoms/impl/time.ipp>
 #include <smallest/atoms/impl/webhook.ipp>
 #include <smallest/atoms/impl/webhook_event.ipp>
+#include <smallest/atoms/impl/webhook_receiver.ipp>
 #endif
 
 #endif
