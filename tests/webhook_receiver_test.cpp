@@ -31,7 +31,8 @@ const std::string receiver_secret = "whsec-receiver-test-0b1c";
 
 std::string analytics_delivery(const std::string& call_id) {
   return R"({"url":"http://127.0.0.1/atoms/webhook","description":"test","event":"a1.analytics-completed","id":"d-)" +
-         call_id + R"(","metadata":{"agentId":"a1","eventType":"analytics-completed","conversationType":"telephonyOutbound","callId":")" +
+         call_id +
+         R"(","metadata":{"agentId":"a1","eventType":"analytics-completed","conversationType":"telephonyOutbound","callId":")" +
          call_id +
          R"(","analytics":{"summary":"ok","dispositionMetrics":[{"identifier":"user_interested","value":"yes","confidence":1,"reasoning":"r","dispositionMetricPrompt":"p","dispositionMetricType":"ENUM"}],"successMetrics":[]},"callData":{"fromNumber":"+15550000001","toNumber":"+15550000002","callDuration":12.5,"callStatus":"completed","answerTime":"2026-11-24T10:00:00Z","endTime":"2026-11-24T10:00:12.5Z"}}})";
 }
@@ -68,8 +69,8 @@ TEST_SUITE("webhook receiver") {
   TEST_CASE("a signed delivery is answered 200 and handed over; the rest get 401, 400, 413, 404, 405") {
     asio::io_context io;
     std::vector<atoms::webhook_event> got;
-    atoms::webhook_receiver rx(io.get_executor(), {.secret = receiver_secret, .path = "/atoms/webhook",
-                                                    .max_body = 4096},
+    atoms::webhook_receiver rx(io.get_executor(),
+                               {.secret = receiver_secret, .path = "/atoms/webhook", .max_body = 4096},
                                [&](atoms::webhook_event e) -> asio::awaitable<void> {
                                  got.push_back(std::move(e));
                                  co_return;
@@ -82,13 +83,14 @@ TEST_SUITE("webhook receiver") {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          auto ask = [&](std::string target, std::string b, std::optional<std::string> s) -> asio::awaitable<void> {
+          auto ask = [&](std::string target, std::string b,
+                         std::optional<std::string> s) -> asio::awaitable<void> {
             receiver_response r = co_await post_once(port, std::move(target), std::move(b), std::move(s));
             answers.emplace_back(r.result_int(), r.body());
           };
-          co_await ask("/atoms/webhook", body, sig);                                     // 200
-          co_await ask("/atoms/webhook?x=1", body, sig);                                 // 200: the query is ignored
-          co_await ask("/atoms/webhook", body, std::nullopt);                            // 401
+          co_await ask("/atoms/webhook", body, sig);           // 200
+          co_await ask("/atoms/webhook?x=1", body, sig);       // 200: the query is ignored
+          co_await ask("/atoms/webhook", body, std::nullopt);  // 401
           co_await ask("/atoms/webhook", body, atoms::webhook_signature(body, "other"));  // 401
           const std::string junk = R"({"url":1})";
           co_await ask("/atoms/webhook", junk, atoms::webhook_signature(junk, receiver_secret));  // 400
@@ -140,7 +142,8 @@ TEST_SUITE("webhook receiver") {
     asio::co_spawn(
         io,
         [&]() -> asio::awaitable<void> {
-          receiver_response r = co_await post_once(port, "/", body, atoms::webhook_signature(body, receiver_secret));
+          receiver_response r =
+              co_await post_once(port, "/", body, atoms::webhook_signature(body, receiver_secret));
           status = r.result_int();
           done_when_answered = handler_done;
           CHECK(rx.stats().pending == 1);
@@ -214,6 +217,7 @@ TEST_SUITE("webhook receiver") {
     CHECK_THROWS_AS(atoms::webhook_receiver(io.get_executor(), {}, h), std::invalid_argument);
     CHECK_THROWS_AS(atoms::webhook_receiver(io.get_executor(), {.secret = "s", .path = "hook"}, h),
                     std::invalid_argument);
-    CHECK_THROWS_AS(atoms::webhook_receiver(io.get_executor(), {.secret = "s"}, nullptr), std::invalid_argument);
+    CHECK_THROWS_AS(atoms::webhook_receiver(io.get_executor(), {.secret = "s"}, nullptr),
+                    std::invalid_argument);
   }
 }

@@ -52,13 +52,13 @@ struct webhook_receiver_options {
 
 /// Counts since construction; each a snapshot.
 struct webhook_receiver_stats {
-  std::size_t delivered = 0;          ///< events handed to the handler
-  std::size_t bad_signature = 0;      ///< 401s
-  std::size_t bad_body = 0;           ///< 400s and 413s
-  std::size_t overloaded = 0;         ///< 503s
-  std::size_t handler_failures = 0;   ///< handlers that ended with an exception
-  std::size_t pending = 0;            ///< handlers running now
-  std::size_t open_connections = 0;   ///< connections listen() is serving now
+  std::size_t delivered = 0;         ///< events handed to the handler
+  std::size_t bad_signature = 0;     ///< 401s
+  std::size_t bad_body = 0;          ///< 400s and 413s
+  std::size_t overloaded = 0;        ///< 503s
+  std::size_t handler_failures = 0;  ///< handlers that ended with an exception
+  std::size_t pending = 0;           ///< handlers running now
+  std::size_t open_connections = 0;  ///< connections listen() is serving now
 };
 
 class webhook_receiver {
@@ -70,7 +70,8 @@ class webhook_receiver {
   using handler_type = std::function<asio::awaitable<void>(webhook_event)>;
 
   /// Throws std::invalid_argument for an empty secret or a path that does not start with '/'.
-  ATOMS_DECL webhook_receiver(asio::any_io_executor ex, webhook_receiver_options options, handler_type handler);
+  ATOMS_DECL webhook_receiver(asio::any_io_executor ex, webhook_receiver_options options,
+                              handler_type handler);
   /// Stops listening and closes the connections; handlers already running finish.
   ATOMS_DECL ~webhook_receiver();
   webhook_receiver(const webhook_receiver&) = delete;

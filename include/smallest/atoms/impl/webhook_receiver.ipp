@@ -67,7 +67,8 @@ inline webhook_receiver::response receiver_reply(const webhook_receiver::request
 }
 
 // The user's handler, after the delivery has been answered.
-inline asio::awaitable<void> run_webhook_handler(std::shared_ptr<webhook_receiver::state> st, webhook_event e) {
+inline asio::awaitable<void> run_webhook_handler(std::shared_ptr<webhook_receiver::state> st,
+                                                 webhook_event e) {
   try {
     co_await st->handler(std::move(e));
   } catch (...) {
@@ -191,7 +192,9 @@ ATOMS_DECL webhook_receiver::webhook_receiver(asio::any_io_executor ex, webhook_
 
 ATOMS_DECL webhook_receiver::~webhook_receiver() { stop(); }
 
-ATOMS_DECL webhook_receiver::response webhook_receiver::answer(const request& req) { return state_->answer(req); }
+ATOMS_DECL webhook_receiver::response webhook_receiver::answer(const request& req) {
+  return state_->answer(req);
+}
 
 ATOMS_DECL unsigned short webhook_receiver::listen(const asio::ip::tcp::endpoint& where) {
   unsigned short port = 0;
@@ -202,7 +205,8 @@ ATOMS_DECL unsigned short webhook_receiver::listen(const asio::ip::tcp::endpoint
     state_->acceptor.emplace(asio::make_strand(state_->ex), where);  // throws system_error
     port = state_->acceptor->local_endpoint().port();
   }
-  asio::co_spawn(state_->acceptor->get_executor(), detail::accept_webhook_connections(state_), asio::detached);
+  asio::co_spawn(state_->acceptor->get_executor(), detail::accept_webhook_connections(state_),
+                 asio::detached);
   return port;
 }
 
@@ -225,8 +229,8 @@ ATOMS_DECL void webhook_receiver::stop() {
 
 ATOMS_DECL webhook_receiver_stats webhook_receiver::stats() const noexcept {
   const state& s = *state_;
-  return {s.delivered.load(), s.bad_signature.load(),    s.bad_body.load(), s.overloaded.load(),
-          s.handler_failures.load(), s.pending.load(), s.open.load()};
+  return {s.delivered.load(),        s.bad_signature.load(), s.bad_body.load(), s.overloaded.load(),
+          s.handler_failures.load(), s.pending.load(),       s.open.load()};
 }
 
 }  // namespace smallest::atoms
