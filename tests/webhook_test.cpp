@@ -2,102 +2,20 @@
 // OpenAPI document's WebhookEvent* schemas.
 #include <smallest/atoms/webhook.hpp>
 
+#include "webhook_documents.hpp"
+
 #include <doctest/doctest.h>
 
 #include <string>
 
 namespace atoms = smallest::atoms;
 using atoms::webhook_errc;
+using atoms_test::analytics_body;
+using atoms_test::post_conversation_body;
+using atoms_test::pre_conversation_body;
+using atoms_test::webhook_secret;
 
 namespace {
-
-const std::string webhook_secret = "whsec-7f3a9c1e-test-secret";
-
-// The document's examples, in the documented shapes.
-const std::string pre_conversation_body = R"({
-  "url": "https://example.com/webhook",
-  "description": "Debt Collection Agent's Endpoint",
-  "event": "69fc7dd072a0c1d28d948ace.pre-conversation",
-  "id": "69fd96118fd277fc807e4c23",
-  "metadata": {
-    "agentId": "69fc7dd072a0c1d28d948ace",
-    "eventType": "pre-conversation",
-    "conversationType": "telephonyOutbound",
-    "toPhone": "+916296641821",
-    "fromPhone": "+918035317096",
-    "callId": "CALL-1778226705739-7e4c17"
-  }
-})";
-
-const std::string call_data_json = R"({
-      "fromNumber": "+918035317096",
-      "toNumber": "+916296641821",
-      "callDuration": 49.350622,
-      "callStatus": "completed",
-      "callDirection": "telephony_outbound",
-      "answerTime": "2026-05-08T07:51:45.739Z",
-      "endTime": "2026-05-08T07:52:35.090Z"
-    })";
-
-const std::string post_conversation_body = R"({
-  "url": "https://example.com/webhook",
-  "description": "Debt Collection Agent's Endpoint",
-  "event": "69fc7dd072a0c1d28d948ace.post-conversation",
-  "id": "69fd96118fd277fc807e4c24",
-  "metadata": {
-    "agentId": "69fc7dd072a0c1d28d948ace",
-    "eventType": "post-conversation",
-    "conversationType": "telephonyOutbound",
-    "callId": "CALL-1778226705739-7e4c17",
-    "recordingUrl": "https://recordings.example.com/CALL-1778226705739-7e4c17.wav",
-    "callData": )" + call_data_json + R"(,
-    "transcript": [
-      {"role": "agent", "content": "Hello, this is Nisha.", "timestamp": "2026-05-08T07:51:46.000Z"},
-      {"role": "user", "content": "Hi.", "timestamp": "2026-05-08T07:51:49.500Z"}
-    ],
-    "variables": {"agent_name": "Nisha", "customer_name": "Rahul Sharma", "due_amount": "29000"}
-  }
-})";
-
-std::string analytics_body(std::string_view event_type = "analytics-completed") {
-  return R"({
-  "url": "https://example.com/webhook",
-  "description": "Debt Collection Agent's Endpoint",
-  "event": "69fc7dd072a0c1d28d948ace.)" +
-         std::string(event_type) + R"(",
-  "id": "69fd96118fd277fc807e4c25",
-  "metadata": {
-    "agentId": "69fc7dd072a0c1d28d948ace",
-    "eventType": ")" +
-         std::string(event_type) + R"(",
-    "conversationType": "telephonyOutbound",
-    "callId": "CALL-1778226705739-7e4c17",
-    "analytics": {
-      "summary": "The customer agreed to pay on Friday.",
-      "dispositionMetrics": [
-        {"identifier": "payment_promised", "value": "yes", "confidence": 0.92, "reasoning": "They said Friday.",
-         "dispositionMetricPrompt": "Did the customer promise to pay?", "dispositionMetricType": "ENUM"},
-        {"identifier": "escalation_needed", "value": false, "confidence": 1, "reasoning": "No complaint.",
-         "dispositionMetricPrompt": "Does this need a human?", "dispositionMetricType": "BOOLEAN"},
-        {"identifier": "promised_amount", "value": 29000, "confidence": 0.8, "reasoning": "Stated.",
-         "dispositionMetricPrompt": "How much?", "dispositionMetricType": "INTEGER"}
-      ],
-      "successMetrics": [
-        {"identifier": "turn_taking_balance", "value": 7, "confidence": 1, "reasoning": "Even.",
-         "dispositionMetricPrompt": "Rate the balance", "dispositionMetricType": "INTEGER"}
-      ]
-    },
-    "callData": {
-      "fromNumber": "+918035317096",
-      "toNumber": "+916296641821",
-      "callDuration": 49.350622,
-      "callStatus": "completed",
-      "answerTime": "2026-05-08T07:51:45.739Z",
-      "endTime": "2026-05-08T07:52:35.090Z"
-    }
-  }
-})";
-}
 
 atoms::webhook_delivery deliver(const std::string& body) {
   const std::string sig = atoms::webhook_signature(body, webhook_secret);
