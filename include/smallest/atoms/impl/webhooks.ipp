@@ -60,19 +60,29 @@ inline std::size_t utf16_length(std::string_view s) {
 }
 
 // A header name for a message: short, printable.
-inline std::string quoted(std::string_view s) { return "\"" + body_excerpt(s, {}, 40) + "\""; }
+inline std::string quote_short(std::string_view s) { return "\"" + body_excerpt(s, {}, 40) + "\""; }
+
+// Outside the coroutines: g++ 12 mishandles a `co_return` inside a loop with locals.
+inline std::optional<std::string> check_create(const webhook_create_request& r);
+inline std::optional<std::string> check_event_types(const std::vector<webhook_event_type>& types) {
+  if (types.empty()) return "event_types must not be empty (async_delete_webhook_subscriptions removes them all)";
+  for (std::size_t i = 0; i < types.size(); ++i)
+    if (types[i] == webhook_event_type::unknown)
+      return "event_types[" + std::to_string(i) + "] must be an event type, not unknown";
+  return std::nullopt;
+}
 
 }  // namespace webhooks_impl
 
 ATOMS_DECL std::optional<std::string> check_webhook_url(std::string_view url, std::string_view what) {
   const auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed)
-    return std::string(what) + " must be an absolute http:// or https:// URL, not " + webhooks_impl::quoted(url);
+    return std::string(what) + " must be an absolute http:// or https:// URL, not " + webhooks_impl::quote_short(url);
   const auto scheme = parsed->scheme_id();
   if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
-    return std::string(what) + " must be an http:// or https:// URL, not " + webhooks_impl::quoted(url);
+    return std::string(what) + " must be an http:// or https:// URL, not " + webhooks_impl::quote_short(url);
   if (parsed->encoded_host().empty())
-    return std::string(what) + " must name a host: " + webhooks_impl::quoted(url);
+    return std::string(what) + " must name a host: " + webhooks_impl::quote_short(url);
   return std::nullopt;
 }
 
@@ -85,14 +95,26 @@ ATOMS_DECL std::optional<std::string> check_webhook_headers(const std::map<std::
   for (const auto& [name, value] : headers) {
     if (name.empty()) return std::string("headers: a header name is empty");
     for (char c : name)
-      if (!is_tchar(c)) return "headers: " + quoted(name) + " is not an RFC 7230 token";
+      if (!is_tchar(c)) return "headers: " + quote_short(name) + " is not an RFC 7230 token";
     for (auto r : reserved)
-      if (iequal(name, r)) return "headers: " + quoted(name) + " is reserved by the service";
+      if (iequal(name, r)) return "headers: " + quote_short(name) + " is reserved by the service";
     if (utf16_length(value) > 1024)
-      return "headers: the value of " + quoted(name) + " is over 1024 characters";
+      return "headers: the value of " + quote_short(name) + " is over 1024 characters";
     for (unsigned char c : value)
       if ((c < 0x20 && c != '\t') || c == 0x7f)
-        return "headers: the value of " + quoted(name) + " contains a control character";
+        return "headers: the value of " + quote_short(name) + " contains a control character";
+  }
+  return std::nullopt;
+}
+
+inline std::optional<std::string> webhooks_impl::check_create(const webhook_create_request& r) {
+  if (auto why = check_webhook_url(r.endpoint, "endpoint")) return why;
+  if (blank_text(r.description)) return "description must not be empty";
+  for (std::size_t i = 0; i < r.events.size(); ++i) {
+    const std::string at = "events[" + std::to_string(i) + "]";
+    if (!valid_segment(r.events[i].agent_id)) return webhook_id_rule(at + ".agent_id");
+    if (r.events[i].event_type == webhook_event_type::unknown)
+      return at + ".event_type must be an event type, not unknown";
   }
   return std::nullopt;
 }
@@ -102,14 +124,7 @@ ATOMS_DECL asio::awaitable<op_result<std::string>> create_webhook(std::shared_pt
   using namespace webhooks_impl;
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   diag_ref diag(given);
-  if (auto why = check_webhook_url(r.endpoint, "endpoint")) co_return refuse_webhook_op<std::string>(*diag, std::move(*why));
-  if (blank_text(r.description)) co_return refuse_webhook_op<std::string>(*diag, "description must not be empty");
-  for (std::size_t i = 0; i < r.events.size(); ++i) {
-    const std::string at = "events[" + std::to_string(i) + "]";
-    if (!valid_segment(r.events[i].agent_id)) co_return refuse_webhook_op<std::string>(*diag, webhook_id_rule(at + ".agent_id"));
-    if (r.events[i].event_type == webhook_event_type::unknown)
-      co_return refuse_webhook_op<std::string>(*diag, at + ".event_type must be an event type, not unknown");
-  }
+  if (auto why = check_create(r)) co_return refuse_webhook_op<std::string>(*diag, std::move(*why));
   // A POST that creates: never sent again once it may have arrived.
   api_request request{.method = boost::beast::http::verb::post,
                       .path = "/webhook",
@@ -157,7 +172,7 @@ ATOMS_DECL asio::awaitable<op_result<webhook>> get_webhook(std::shared_ptr<clien
   }
   if (one == nullptr || one->is_null()) {
     (*diag).message = "Webhook not found (the service answered " + std::to_string((*diag).http_status) +
-                    " without webhook " + quoted(id) + ")";
+                    " without webhook " + quote_short(id) + ")";
     co_return failed<webhook>(make_http_error(404));
   }
   co_return decode_data<webhook>(*one, *diag, s->options().api_key);
@@ -232,15 +247,9 @@ ATOMS_DECL asio::awaitable<op_result<void>> set_webhook_subscriptions(std::share
   diag_ref diag(given);
   if (!valid_segment(agent_id)) co_return refuse_webhook_op<void>(*diag, webhook_id_rule("agent_id"));
   if (!valid_segment(webhook_id)) co_return refuse_webhook_op<void>(*diag, webhook_id_rule("webhook_id"));
-  if (types.empty())
-    co_return refuse_webhook_op<void>(*diag,
-                           "event_types must not be empty (async_delete_webhook_subscriptions removes them all)");
+  if (auto why = check_event_types(types)) co_return refuse_webhook_op<void>(*diag, std::move(*why));
   boost::json::array names;
-  for (std::size_t i = 0; i < types.size(); ++i) {
-    if (types[i] == webhook_event_type::unknown)
-      co_return refuse_webhook_op<void>(*diag, "event_types[" + std::to_string(i) + "] must be an event type, not unknown");
-    names.emplace_back(enum_name(types[i]));
-  }
+  for (auto t : types) names.emplace_back(enum_name(t));
   boost::json::object body;
   body.emplace("eventTypes", std::move(names));
   body.emplace("webhookId", webhook_id);
