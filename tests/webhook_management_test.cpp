@@ -87,8 +87,8 @@ class mgmt_receiver {
 
 template <class T>
 std::size_t mgmt_count_of(const std::vector<atoms::webhook_event>& events) {
-  return static_cast<std::size_t>(
-      std::count_if(events.begin(), events.end(), [](const auto& e) { return std::holds_alternative<T>(e); }));
+  return static_cast<std::size_t>(std::count_if(events.begin(), events.end(),
+                                                [](const auto& e) { return std::holds_alternative<T>(e); }));
 }
 
 // The document's Webhook, written by hand: populated subscriptions (one agent gone), a key
@@ -117,7 +117,8 @@ const char* const mgmt_webhook_json = R"({
 }  // namespace
 
 TEST_SUITE("webhook management") {
-  TEST_CASE("decoding: the document's Webhook and WebhookSubscription, unknown keys kept, a wrong type named") {
+  TEST_CASE(
+      "decoding: the document's Webhook and WebhookSubscription, unknown keys kept, a wrong type named") {
     const auto w = boost::json::value_to<atoms::webhook>(boost::json::parse(mgmt_webhook_json));
     CHECK(w.id == "60d0fe4f5311236168a109ca");
     CHECK(w.url == "https://example.com/webhook");
@@ -170,7 +171,8 @@ TEST_SUITE("webhook management") {
                     atoms::detail::json_decode_error);
   }
 
-  TEST_CASE("every operation against the emulator: create, list, get, secret, update, subscriptions, delete") {
+  TEST_CASE(
+      "every operation against the emulator: create, list, get, secret, update, subscriptions, delete") {
     emulator emu;
     const std::string agent = emu.agent_ids().at(0);
     const std::string other = emu.agent_ids().at(1);
@@ -178,9 +180,9 @@ TEST_SUITE("webhook management") {
         .endpoint = "https://hooks.example.com/atoms",
         .description = "CRM sync",
         .events = {{.agent_id = agent, .event_type = atoms::webhook_event_type::post_conversation}}};
-    atoms::webhook_update update{.description = "CRM sync v2",
-                                 .headers = std::map<std::string, std::string>{{"x-api-key", "gw-key"},
-                                                                               {"X-Tenant", "t1"}}};
+    atoms::webhook_update update{
+        .description = "CRM sync v2",
+        .headers = std::map<std::string, std::string>{{"x-api-key", "gw-key"}, {"X-Tenant", "t1"}}};
     atoms::webhook_update clear{.headers = std::map<std::string, std::string>{}};
     std::vector<atoms::webhook_event_type> two{atoms::webhook_event_type::pre_conversation,
                                                atoms::webhook_event_type::analytics_completed};
@@ -201,7 +203,8 @@ TEST_SUITE("webhook management") {
                                agent + R"(","eventType":"post-conversation"}]})"));
 
       // The same URL again: the document's 400.
-      const atoms::webhook_create_request again{.endpoint = "https://hooks.example.com/atoms", .description = "again"};
+      const atoms::webhook_create_request again{.endpoint = "https://hooks.example.com/atoms",
+                                                .description = "again"};
       auto [dup, dup_id] = co_await c.async_create_webhook(again, diag, tuple);
       CHECK(dup == atoms::condition::invalid_request);
       CHECK(diag.message == "A webhook with this URL has already been registered");
@@ -227,7 +230,8 @@ TEST_SUITE("webhook management") {
       const auto patch = emu.requests().back();
       CHECK(patch.method == "PATCH");
       CHECK(boost::json::parse(patch.body) ==
-            boost::json::parse(R"({"description":"CRM sync v2","headers":{"X-Tenant":"t1","x-api-key":"gw-key"}})"));
+            boost::json::parse(
+                R"({"description":"CRM sync v2","headers":{"X-Tenant":"t1","x-api-key":"gw-key"}})"));
       CHECK((co_await c.async_get_webhook(id)).description == "CRM sync v2");
       const auto headers = emu.webhook_headers(id);
       REQUIRE(headers.has_value());
@@ -269,7 +273,8 @@ TEST_SUITE("webhook management") {
       auto [bad_id] = co_await c.async_delete_webhook("not-an-object-id", diag, tuple);
       CHECK(bad_id == atoms::condition::invalid_request);
       CHECK(diag.message == "The provided Webhook ID is invalid.");
-      auto [no_agent, no_subs] = co_await c.async_get_webhook_subscriptions("ffffffffffffffffffffffff", diag, tuple);
+      auto [no_agent, no_subs] =
+          co_await c.async_get_webhook_subscriptions("ffffffffffffffffffffffff", diag, tuple);
       CHECK(no_agent == atoms::condition::not_found);
       CHECK(diag.message == "Agent not found");
     });
@@ -302,8 +307,8 @@ TEST_SUITE("webhook management") {
   TEST_CASE("refusals before anything is sent: URL, description, ids, event types, header rules") {
     emulator emu;
     using map = std::map<std::string, std::string>;
-      atoms::webhook_create_request untyped{
-          .endpoint = "https://a.example/h", .description = "d", .events = {{.agent_id = "a1"}}};
+    atoms::webhook_create_request untyped{
+        .endpoint = "https://a.example/h", .description = "d", .events = {{.agent_id = "a1"}}};
     const std::vector<std::pair<map, std::string>> bad_headers = {
         {map{{"X-Signature", "v"}}, "reserved"},
         {map{{"content-TYPE", "v"}}, "reserved"},
@@ -311,10 +316,19 @@ TEST_SUITE("webhook management") {
         {map{{"bad name", "v"}}, "token"},
         {map{{"x-a", std::string(1025, 'v')}}, "1024"},
         {map{{"x-a", "line\r\nbreak"}}, "control"},
-        {map{{"a1", "v"}, {"a2", "v"}, {"a3", "v"}, {"a4", "v"}, {"a5", "v"}, {"a6", "v"}, {"a7", "v"},
-             {"a8", "v"}, {"a9", "v"}, {"a10", "v"}, {"a11", "v"}},
+        {map{{"a1", "v"},
+             {"a2", "v"},
+             {"a3", "v"},
+             {"a4", "v"},
+             {"a5", "v"},
+             {"a6", "v"},
+             {"a7", "v"},
+             {"a8", "v"},
+             {"a9", "v"},
+             {"a10", "v"},
+             {"a11", "v"}},
          "at most 10"}};
-      std::vector<atoms::webhook_event_type> unknown{atoms::webhook_event_type::unknown};
+    std::vector<atoms::webhook_event_type> unknown{atoms::webhook_event_type::unknown};
     // A 1024-character value (a code point above U+FFFF counts two, as JavaScript counts)
     // passes the client's check.
     CHECK_FALSE(atoms::detail::check_webhook_headers(map{{"x-a", std::string(1024, 'v')}}));
@@ -335,7 +349,8 @@ TEST_SUITE("webhook management") {
         expect_refusal(ec, "endpoint");
       }
       {
-        const atoms::webhook_create_request blank_description{.endpoint = "https://a.example/h", .description = " "};
+        const atoms::webhook_create_request blank_description{.endpoint = "https://a.example/h",
+                                                              .description = " "};
         auto [ec, id] = co_await c.async_create_webhook(blank_description, diag, tuple);
         expect_refusal(ec, "description");
       }
@@ -360,12 +375,13 @@ TEST_SUITE("webhook management") {
       }
       {
         const std::vector<atoms::webhook_event_type> arg5{};
-        auto [ec] = co_await c.async_set_webhook_subscriptions("agent", "60d0fe4f5311236168a109ca", arg5, diag, tuple);
+        auto [ec] = co_await c.async_set_webhook_subscriptions("agent", "60d0fe4f5311236168a109ca", arg5,
+                                                               diag, tuple);
         expect_refusal(ec, "event_types");
       }
       {
-        auto [ec] = co_await c.async_set_webhook_subscriptions("agent", "60d0fe4f5311236168a109ca", unknown, diag,
-                                                               tuple);
+        auto [ec] = co_await c.async_set_webhook_subscriptions("agent", "60d0fe4f5311236168a109ca", unknown,
+                                                               diag, tuple);
         expect_refusal(ec, "event_types[0]");
       }
       for (const char* id : {"", ".", ".."}) {
@@ -390,8 +406,8 @@ TEST_SUITE("webhook management") {
     const auto check_error = [](const raw_http::response& res, unsigned status, const std::string& message) {
       CHECK(res.result_int() == status);
       CHECK(boost::json::parse(res.body()) ==
-            boost::json::parse(R"({"status":false,"errors":[)" + boost::json::serialize(boost::json::string(message)) +
-                               "]}"));
+            boost::json::parse(R"({"status":false,"errors":[)" +
+                               boost::json::serialize(boost::json::string(message)) + "]}"));
     };
     const auto post = [&](const std::string& path, const std::string& body) {
       return raw.request(http::verb::post, mgmt_v1 + path, body);
@@ -399,15 +415,21 @@ TEST_SUITE("webhook management") {
     check_error(post("/webhook", R"({"description":"d","events":[]})"), 400, "endpoint is required");
     check_error(post("/webhook", R"({"endpoint":"not a url","description":"d","events":[]})"), 400,
                 "endpoint must be a valid URL");
-    check_error(post("/webhook", R"({"endpoint":"https://a.example/h","events":[]})"), 400, "description is required");
+    check_error(post("/webhook", R"({"endpoint":"https://a.example/h","events":[]})"), 400,
+                "description is required");
     check_error(post("/webhook", R"({"endpoint":"https://a.example/h","description":"d"})"), 400,
                 "events must be an array");
-    check_error(post("/webhook", R"({"endpoint":"https://a.example/h","description":"d","events":[{"agentId":")" +
-                                     agent + R"(","eventType":"call-started"}]})"),
-                400, "events[0].eventType must be one of pre-conversation, post-conversation, analytics-completed");
-    check_error(post("/webhook", R"({"endpoint":"https://a.example/h","description":"d","events":[{"agentId":"ffffffffffffffffffffffff","eventType":"pre-conversation"}]})"),
-                404, "Agent not found");
-    const auto created = post("/webhook", R"({"endpoint":"https://a.example/h","description":"d","events":[]})");
+    check_error(
+        post("/webhook", R"({"endpoint":"https://a.example/h","description":"d","events":[{"agentId":")" +
+                             agent + R"(","eventType":"call-started"}]})"),
+        400, "events[0].eventType must be one of pre-conversation, post-conversation, analytics-completed");
+    check_error(
+        post(
+            "/webhook",
+            R"({"endpoint":"https://a.example/h","description":"d","events":[{"agentId":"ffffffffffffffffffffffff","eventType":"pre-conversation"}]})"),
+        404, "Agent not found");
+    const auto created =
+        post("/webhook", R"({"endpoint":"https://a.example/h","description":"d","events":[]})");
     REQUIRE(created.result_int() == 201);
     const std::string id(boost::json::parse(created.body()).at("data").as_string());
     check_error(post("/webhook", R"({"endpoint":"https://a.example/h","description":"d2","events":[]})"), 400,
@@ -415,28 +437,34 @@ TEST_SUITE("webhook management") {
 
     check_error(raw.request(http::verb::patch, mgmt_v1 + "/webhook/nope", R"({"description":"x"})"), 400,
                 "The provided Webhook ID is invalid.");
-    check_error(raw.request(http::verb::patch, mgmt_v1 + "/webhook/ffffffffffffffffffffffff", R"({"description":"x"})"),
+    check_error(raw.request(http::verb::patch, mgmt_v1 + "/webhook/ffffffffffffffffffffffff",
+                            R"({"description":"x"})"),
                 404, "Webhook not found");
     check_error(raw.request(http::verb::patch, mgmt_v1 + "/webhook/" + id, R"({})"), 400,
                 "At least one of endpoint, description or headers must be provided");
-    check_error(raw.request(http::verb::patch, mgmt_v1 + "/webhook/" + id, R"({"headers":{"Connection":"x"}})"), 400,
-                "headers: \"Connection\" is reserved");
-    check_error(raw.request(http::verb::delete_, mgmt_v1 + "/webhook/123"), 400, "The provided Webhook ID is invalid.");
+    check_error(
+        raw.request(http::verb::patch, mgmt_v1 + "/webhook/" + id, R"({"headers":{"Connection":"x"}})"), 400,
+        "headers: \"Connection\" is reserved");
+    check_error(raw.request(http::verb::delete_, mgmt_v1 + "/webhook/123"), 400,
+                "The provided Webhook ID is invalid.");
     check_error(raw.request(http::verb::delete_, mgmt_v1 + "/webhook/ffffffffffffffffffffffff"), 404,
                 "Webhook not found");
     check_error(raw.get(mgmt_v1 + "/webhook?webhookId=xyz"), 400, "The provided Webhook ID is invalid.");
     check_error(raw.get(mgmt_v1 + "/webhook?webhookId=ffffffffffffffffffffffff"), 404, "Webhook not found");
 
     const std::string subs = "/agent/" + agent + "/webhook-subscriptions";
-    check_error(raw.get(mgmt_v1 + "/agent/ffffffffffffffffffffffff/webhook-subscriptions"), 404, "Agent not found");
-    check_error(raw.request(http::verb::delete_, mgmt_v1 + "/agent/ffffffffffffffffffffffff/webhook-subscriptions"),
-                404, "Agent not found");
-    check_error(post(subs, R"({"eventTypes":["pre-conversation"],"webhookId":"ffffffffffffffffffffffff"})"), 404,
-                "Webhook not found");
+    check_error(raw.get(mgmt_v1 + "/agent/ffffffffffffffffffffffff/webhook-subscriptions"), 404,
+                "Agent not found");
+    check_error(
+        raw.request(http::verb::delete_, mgmt_v1 + "/agent/ffffffffffffffffffffffff/webhook-subscriptions"),
+        404, "Agent not found");
+    check_error(post(subs, R"({"eventTypes":["pre-conversation"],"webhookId":"ffffffffffffffffffffffff"})"),
+                404, "Webhook not found");
     check_error(post(subs, R"({"eventTypes":["nope"],"webhookId":")" + id + R"("})"), 400,
                 "eventTypes must contain only pre-conversation, post-conversation, analytics-completed");
     check_error(post(subs, R"({"webhookId":")" + id + R"("})"), 400, "eventTypes must be a non-empty array");
-    const auto made = post(subs, R"({"eventTypes":["pre-conversation","pre-conversation"],"webhookId":")" + id + R"("})");
+    const auto made =
+        post(subs, R"({"eventTypes":["pre-conversation","pre-conversation"],"webhookId":")" + id + R"("})");
     CHECK(made.result_int() == 201);
     CHECK(boost::json::parse(made.body()) ==
           boost::json::parse(R"({"status":true,"data":"Subscriptions created successfully"})"));
@@ -448,8 +476,8 @@ TEST_SUITE("webhook management") {
     for (const char* key : {"_id", "webhookId", "agentId", "eventType", "createdAt", "updatedAt"})
       CHECK_MESSAGE(items[0].as_object().contains(key), key);
     const auto webhook = boost::json::parse(raw.get(mgmt_v1 + "/webhook?webhookId=" + id).body()).at("data");
-    for (const char* key : {"_id", "url", "description", "status", "organizationId", "createdBy", "subscriptions",
-                            "decryptedSecretKey", "createdAt", "updatedAt"})
+    for (const char* key : {"_id", "url", "description", "status", "organizationId", "createdBy",
+                            "subscriptions", "decryptedSecretKey", "createdAt", "updatedAt"})
       CHECK_MESSAGE(webhook.as_object().contains(key), key);
     CHECK(webhook.at("subscriptions").at(0).at("agentId").at("_id").as_string() == agent);
     const auto deleted = raw.request(http::verb::delete_, mgmt_v1 + subs);
@@ -460,13 +488,15 @@ TEST_SUITE("webhook management") {
           boost::json::parse(R"({"status":true,"data":"Webhook deleted successfully"})"));
   }
 
-  TEST_CASE("deliveries: a completed call's three events reach a receiver, signed with the webhook's secret") {
+  TEST_CASE(
+      "deliveries: a completed call's three events reach a receiver, signed with the webhook's secret") {
     emulator emu;
     const std::string agent = emu.agent_ids().at(0);
     std::string id, secret, call_id;
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client c{io.get_executor(), options_for(emu)};
-      const atoms::webhook_create_request arg6{.endpoint = "http://127.0.0.1:1/placeholder", .description = "rx"};
+      const atoms::webhook_create_request arg6{.endpoint = "http://127.0.0.1:1/placeholder",
+                                               .description = "rx"};
       id = co_await c.async_create_webhook(arg6);
       secret = co_await c.async_get_webhook_secret(id);
     });
@@ -544,7 +574,8 @@ TEST_SUITE("webhook management") {
     std::string id, secret;
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client c{io.get_executor(), options_for(emu)};
-      const atoms::webhook_create_request arg8{.endpoint = "http://127.0.0.1:1/placeholder", .description = "faults"};
+      const atoms::webhook_create_request arg8{.endpoint = "http://127.0.0.1:1/placeholder",
+                                               .description = "faults"};
       id = co_await c.async_create_webhook(arg8);
       secret = co_await c.async_get_webhook_secret(id);
     });
@@ -574,7 +605,8 @@ TEST_SUITE("webhook management") {
     auto events = rx.events();
     CHECK(events.size() == 6);
     CHECK(mgmt_count_of<atoms::analytics_completed_event>(events) == 2);
-    CHECK(std::all_of(events.begin(), events.end(), [&](const auto& e) { return atoms::event_call_id(e) == twice; }));
+    CHECK(std::all_of(events.begin(), events.end(),
+                      [&](const auto& e) { return atoms::event_call_id(e) == twice; }));
 
     emu.set_delivery_faults({.corrupt = 1.0});
     emu.complete_call({.agent_id = agent});
@@ -615,7 +647,8 @@ TEST_SUITE("webhook management") {
     std::string id, secret;
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client c{io.get_executor(), options_for(emu)};
-      const atoms::webhook_create_request arg10{.endpoint = "http://127.0.0.1:1/placeholder", .description = "camp"};
+      const atoms::webhook_create_request arg10{.endpoint = "http://127.0.0.1:1/placeholder",
+                                                .description = "camp"};
       id = co_await c.async_create_webhook(arg10);
       secret = co_await c.async_get_webhook_secret(id);
     });
@@ -664,10 +697,11 @@ TEST_SUITE("webhook management") {
     auto wrong_type = boost::json::parse(full);
     wrong_type.as_object()["createdAt"] = boost::json::object{{"secret", secret}};
     const std::vector<std::pair<unsigned, std::string>> answers = {
-        {200, R"({"status":true,"data":)" + full.substr(0, full.find(secret) + secret.size() + 2)},  // cut: not JSON
-        {200, R"({"status":true,"data":)" + boost::json::serialize(wrong_type) + "}"},             // a decode error
-        {200, R"({"status":false,"data":)" + full + "}"},                                          // status false
-        {500, "<html>" + full + "</html>"},                                                        // an error page
+        {200, R"({"status":true,"data":)" +
+                  full.substr(0, full.find(secret) + secret.size() + 2)},               // cut: not JSON
+        {200, R"({"status":true,"data":)" + boost::json::serialize(wrong_type) + "}"},  // a decode error
+        {200, R"({"status":false,"data":)" + full + "}"},                               // status false
+        {500, "<html>" + full + "</html>"},                                             // an error page
         {502, R"({"status":false,"data":)" + full + "}"}};
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client c{io.get_executor(), opts};

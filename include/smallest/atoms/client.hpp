@@ -735,15 +735,19 @@ class client {
   ///   the unknown type; a 400 "A webhook with this URL has already been registered" for a
   ///   URL the organisation has already, and the service's other 400s, its words in
   ///   `diag.message`. Otherwise as async_get_call.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
   auto async_create_webhook(webhook_create_request request, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(detail::initiate_create_webhook{state_}, token, std::move(request), &diag);
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_webhook{state_}, token, std::move(request), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
   auto async_create_webhook(webhook_create_request request, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(detail::initiate_create_webhook{state_}, token, std::move(request),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_webhook{state_}, token, std::move(request),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// Lists the organisation's webhooks (`GET /webhook`), each with its subscriptions
@@ -753,15 +757,18 @@ class client {
   /// - Lifetimes, executor and cancellation: as async_get_call.
   /// - Secrets: no excerpt of the answer's body ever goes into `diag`, whatever went wrong.
   /// - Errors: as async_get_call.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>))
+                CompletionToken = detail::default_token>
   auto async_get_webhooks(diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(detail::initiate_get_webhooks{state_}, token, &diag);
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(
+        detail::initiate_get_webhooks{state_}, token, &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>))
+                CompletionToken = detail::default_token>
   auto async_get_webhooks(CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(detail::initiate_get_webhooks{state_}, token,
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(
+        detail::initiate_get_webhooks{state_}, token, static_cast<diagnostics*>(nullptr));
   }
 
   /// Fetches one webhook (`GET /webhook?webhookId=`), with its subscriptions and its signing
@@ -775,15 +782,19 @@ class client {
   ///   `condition::not_found` for an unknown webhook, whether the service answers 404 or a
   ///   success without it (null, an empty array); a 400 for an id that is not an ObjectId.
   ///   Otherwise as async_get_call.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook))
+                CompletionToken = detail::default_token>
   auto async_get_webhook(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(detail::initiate_get_webhook{state_}, token, std::move(webhook_id), &diag);
+    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(
+        detail::initiate_get_webhook{state_}, token, std::move(webhook_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook))
+                CompletionToken = detail::default_token>
   auto async_get_webhook(std::string webhook_id, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(detail::initiate_get_webhook{state_}, token, std::move(webhook_id),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(
+        detail::initiate_get_webhook{state_}, token, std::move(webhook_id),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// A webhook's signing secret (`decryptedSecretKey`), the key of verify_webhook_signature
@@ -793,15 +804,19 @@ class client {
   /// - Lifetimes, executor and cancellation: as async_get_call.
   /// - Secrets: the secret is in the result only, never in `diag`.
   /// - Errors: as async_get_webhook; errc::decode_error when the webhook has no secret.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
   auto async_get_webhook_secret(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id), &diag);
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
   auto async_get_webhook_secret(std::string webhook_id, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// Changes a webhook's endpoint, description or custom delivery headers (`PATCH
@@ -818,14 +833,17 @@ class client {
   ///   host, content-length, content-type, connection, transfer-encoding, in any case);
   ///   `condition::not_found` for an unknown webhook. Otherwise as async_get_call.
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
-  auto async_update_webhook(std::string webhook_id, webhook_update update, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update), &diag);
+  auto async_update_webhook(std::string webhook_id, webhook_update update, diagnostics& diag,
+                            CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_update_webhook(std::string webhook_id, webhook_update update, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// Deletes a webhook (`DELETE /webhook/{id}`). The service refuses while any agent is
@@ -840,13 +858,15 @@ class client {
   ///   async_get_call.
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_delete_webhook(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_}, token, std::move(webhook_id), &diag);
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_},
+                                                                   token, std::move(webhook_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_delete_webhook(std::string webhook_id, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_}, token, std::move(webhook_id),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_},
+                                                                   token, std::move(webhook_id),
+                                                                   static_cast<diagnostics*>(nullptr));
   }
 
   /// An agent's webhook subscriptions (`GET /agent/{agentId}/webhook-subscriptions`), across
@@ -857,15 +877,20 @@ class client {
   /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
   ///   `condition::not_found` ("Agent not found") for an unknown agent. Otherwise as
   ///   async_get_call.
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>)) CompletionToken = detail::default_token>
-  auto async_get_webhook_subscriptions(std::string agent_id, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook_subscriptions(std::string agent_id, diagnostics& diag,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(
+        detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
-  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>)) CompletionToken = detail::default_token>
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>))
+                CompletionToken = detail::default_token>
   auto async_get_webhook_subscriptions(std::string agent_id, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(
+        detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id),
+        static_cast<diagnostics*>(nullptr));
   }
 
   /// REPLACES the agent's webhook subscriptions (`POST /agent/{agentId}/webhook-subscriptions`,
@@ -882,14 +907,21 @@ class client {
   ///   `condition::not_found` ("Agent not found") for an unknown agent; a 400 for an unknown
   ///   webhook. Otherwise as async_get_call.
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
-  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id, std::vector<webhook_event_type> event_types, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id), std::move(event_types), &diag);
+  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id,
+                                       std::vector<webhook_event_type> event_types, diagnostics& diag,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id),
+        std::move(event_types), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
-  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id, std::vector<webhook_event_type> event_types, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id), std::move(event_types),
-                                                        static_cast<diagnostics*>(nullptr));
+  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id,
+                                       std::vector<webhook_event_type> event_types,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id),
+        std::move(event_types), static_cast<diagnostics*>(nullptr));
   }
 
   /// Deletes all of an agent's webhook subscriptions, whatever their webhook (`DELETE
@@ -901,14 +933,17 @@ class client {
   ///   `condition::not_found` ("Agent not found") for an unknown agent. Otherwise as
   ///   async_get_call.
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
-  auto async_delete_webhook_subscriptions(std::string agent_id, diagnostics& diag, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
+  auto async_delete_webhook_subscriptions(std::string agent_id, diagnostics& diag,
+                                          CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
   }
   /// As above, with diagnostics of its own (discarded).
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_delete_webhook_subscriptions(std::string agent_id, CompletionToken&& token = {}) {
-    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id),
-                                                        static_cast<diagnostics*>(nullptr));
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id),
+        static_cast<diagnostics*>(nullptr));
   }
 
  private:

@@ -22,10 +22,12 @@ ATOMS_DECL std::optional<std::string> check_webhook_url(std::string_view url, st
 
 /// nullopt when `headers` keep the document's limits for custom delivery headers, else a
 /// message naming the first header that does not.
-ATOMS_DECL std::optional<std::string> check_webhook_headers(const std::map<std::string, std::string>& headers);
+ATOMS_DECL std::optional<std::string> check_webhook_headers(
+    const std::map<std::string, std::string>& headers);
 
 ATOMS_DECL asio::awaitable<op_result<std::string>> create_webhook(std::shared_ptr<client_state> s,
-                                                                  webhook_create_request r, diagnostics* diag);
+                                                                  webhook_create_request r,
+                                                                  diagnostics* diag);
 ATOMS_DECL asio::awaitable<op_result<std::vector<webhook>>> get_webhooks(std::shared_ptr<client_state> s,
                                                                          diagnostics* diag);
 ATOMS_DECL asio::awaitable<op_result<webhook>> get_webhook(std::shared_ptr<client_state> s, std::string id,

@@ -19,7 +19,8 @@ ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv,
   o.emplace("eventType", enum_name(s.event_type));
 }
 
-ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, webhook_create_request const& r) {
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv,
+                           webhook_create_request const& r) {
   auto& o = jv.emplace_object();
   detail::put(o, "endpoint", r.endpoint);
   detail::put(o, "description", r.description);

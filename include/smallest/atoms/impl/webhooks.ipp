@@ -29,7 +29,9 @@ inline std::string webhook_id_rule(std::string_view what) {
   return std::string(what) + " must be an id, not empty, '.' or '..'";
 }
 
-inline bool blank_text(std::string_view s) { return s.find_first_not_of(" \t\r\n") == std::string_view::npos; }
+inline bool blank_text(std::string_view s) {
+  return s.find_first_not_of(" \t\r\n") == std::string_view::npos;
+}
 
 // RFC 7230 tchar.
 inline bool is_tchar(char c) {
@@ -65,7 +67,8 @@ inline std::string quote_short(std::string_view s) { return "\"" + body_excerpt(
 // Outside the coroutines: g++ 12 mishandles a `co_return` inside a loop with locals.
 inline std::optional<std::string> check_create(const webhook_create_request& r);
 inline std::optional<std::string> check_event_types(const std::vector<webhook_event_type>& types) {
-  if (types.empty()) return "event_types must not be empty (async_delete_webhook_subscriptions removes them all)";
+  if (types.empty())
+    return "event_types must not be empty (async_delete_webhook_subscriptions removes them all)";
   for (std::size_t i = 0; i < types.size(); ++i)
     if (types[i] == webhook_event_type::unknown)
       return "event_types[" + std::to_string(i) + "] must be an event type, not unknown";
@@ -77,7 +80,8 @@ inline std::optional<std::string> check_event_types(const std::vector<webhook_ev
 ATOMS_DECL std::optional<std::string> check_webhook_url(std::string_view url, std::string_view what) {
   const auto parsed = boost::urls::parse_absolute_uri(url);
   if (!parsed)
-    return std::string(what) + " must be an absolute http:// or https:// URL, not " + webhooks_impl::quote_short(url);
+    return std::string(what) + " must be an absolute http:// or https:// URL, not " +
+           webhooks_impl::quote_short(url);
   const auto scheme = parsed->scheme_id();
   if (scheme != boost::urls::scheme::http && scheme != boost::urls::scheme::https)
     return std::string(what) + " must be an http:// or https:// URL, not " + webhooks_impl::quote_short(url);
@@ -86,12 +90,12 @@ ATOMS_DECL std::optional<std::string> check_webhook_url(std::string_view url, st
   return std::nullopt;
 }
 
-ATOMS_DECL std::optional<std::string> check_webhook_headers(const std::map<std::string, std::string>& headers) {
+ATOMS_DECL std::optional<std::string> check_webhook_headers(
+    const std::map<std::string, std::string>& headers) {
   using namespace webhooks_impl;
   static constexpr std::array<std::string_view, 6> reserved = {
       "x-signature", "host", "content-length", "content-type", "connection", "transfer-encoding"};
-  if (headers.size() > 10)
-    return "headers: at most 10 custom headers, not " + std::to_string(headers.size());
+  if (headers.size() > 10) return "headers: at most 10 custom headers, not " + std::to_string(headers.size());
   for (const auto& [name, value] : headers) {
     if (name.empty()) return std::string("headers: a header name is empty");
     for (char c : name)
@@ -120,7 +124,8 @@ inline std::optional<std::string> webhooks_impl::check_create(const webhook_crea
 }
 
 ATOMS_DECL asio::awaitable<op_result<std::string>> create_webhook(std::shared_ptr<client_state> s,
-                                                                  webhook_create_request r, diagnostics* given) {
+                                                                  webhook_create_request r,
+                                                                  diagnostics* given) {
   using namespace webhooks_impl;
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   diag_ref diag(given);
@@ -172,7 +177,7 @@ ATOMS_DECL asio::awaitable<op_result<webhook>> get_webhook(std::shared_ptr<clien
   }
   if (one == nullptr || one->is_null()) {
     (*diag).message = "Webhook not found (the service answered " + std::to_string((*diag).http_status) +
-                    " without webhook " + quote_short(id) + ")";
+                      " without webhook " + quote_short(id) + ")";
     co_return failed<webhook>(make_http_error(404));
   }
   co_return decode_data<webhook>(*one, *diag, s->options().api_key);
@@ -199,9 +204,11 @@ ATOMS_DECL asio::awaitable<op_result<void>> update_webhook(std::shared_ptr<clien
   if (!u.endpoint && !u.description && !u.headers)
     co_return refuse_webhook_op<void>(*diag, "an update must set endpoint, description or headers");
   if (u.endpoint)
-    if (auto why = check_webhook_url(*u.endpoint, "endpoint")) co_return refuse_webhook_op<void>(*diag, std::move(*why));
+    if (auto why = check_webhook_url(*u.endpoint, "endpoint"))
+      co_return refuse_webhook_op<void>(*diag, std::move(*why));
   if (u.headers)
-    if (auto why = check_webhook_headers(*u.headers)) co_return refuse_webhook_op<void>(*diag, std::move(*why));
+    if (auto why = check_webhook_headers(*u.headers))
+      co_return refuse_webhook_op<void>(*diag, std::move(*why));
   // Sets the fields given to the values given: sending it twice does no harm.
   api_request request{.method = boost::beast::http::verb::patch,
                       .path = "/webhook/" + http::encode_component(id),
@@ -232,7 +239,8 @@ ATOMS_DECL asio::awaitable<op_result<std::vector<webhook_subscription>>> get_web
   using namespace webhooks_impl;
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   diag_ref diag(given);
-  if (!valid_segment(agent_id)) co_return refuse_webhook_op<std::vector<webhook_subscription>>(*diag, webhook_id_rule("agent_id"));
+  if (!valid_segment(agent_id))
+    co_return refuse_webhook_op<std::vector<webhook_subscription>>(*diag, webhook_id_rule("agent_id"));
   api_request request{.path = "/agent/" + http::encode_component(agent_id) + "/webhook-subscriptions"};
   co_return co_await s->fetch<std::vector<webhook_subscription>>(std::move(request), *diag);
 }

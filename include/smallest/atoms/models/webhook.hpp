@@ -98,7 +98,7 @@ struct webhook_agent {
 /// A subscription: one agent's events of one type going to one webhook (WebhookSubscription,
 /// or WebhookSubscriptionPopulated inside a `webhook`).
 struct webhook_subscription {
-  std::string id{};  ///< `_id`. Required.
+  std::string id{};                         ///< `_id`. Required.
   std::optional<std::string> webhook_id{};  ///< `webhookId`
   /// `agentId` as a string, or the `_id` of the populated agent; nullopt when the service sent
   /// null (the agent is gone).
@@ -113,7 +113,7 @@ struct webhook_subscription {
 
 /// A webhook as `GET /webhook` returns it (the document's Webhook).
 struct webhook {
-  std::string id{};  ///< `_id`. Required.
+  std::string id{};   ///< `_id`. Required.
   std::string url{};  ///< `url`: where events are delivered.
   std::optional<std::string> description{};
   open_enum<webhook_status> status{};
@@ -134,7 +134,8 @@ struct webhook {
 ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv,
                            webhook_event_subscription const& s);
 /// `{"endpoint", "description", "events"}`. Does not validate.
-ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, webhook_create_request const& r);
+ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv,
+                           webhook_create_request const& r);
 /// The members that are set. Does not validate.
 ATOMS_DECL void tag_invoke(boost::json::value_from_tag, boost::json::value& jv, webhook_update const& u);
 ATOMS_DECL webhook_agent tag_invoke(boost::json::value_to_tag<webhook_agent>, boost::json::value const& jv);

@@ -368,9 +368,9 @@ class emulator {
   /// Counts of webhook deliveries since the emulator started (see delivery_stats).
   ::smallest::atoms::testing::delivery_stats delivery_stats() const {
     const auto& c = server_->state().data.webhooks.counters;
-    return {c.scheduled.load(), c.attempted.load(),  c.delivered.load(), c.failed.load(),
-            c.dropped.load(),   c.duplicated.load(), c.delayed.load(),   c.corrupted.load(),
-            c.undeliverable.load()};
+    return {c.scheduled.load(), c.attempted.load(), c.delivered.load(),
+            c.failed.load(),    c.dropped.load(),   c.duplicated.load(),
+            c.delayed.load(),   c.corrupted.load(), c.undeliverable.load()};
   }
 
   /// Delivery POSTs queued, waiting for their delay, or in flight.
@@ -385,7 +385,8 @@ class emulator {
 
   /// A webhook's custom delivery headers (set by PATCH /webhook/{id}), in the order given;
   /// nullopt for an unknown webhook.
-  std::optional<std::vector<std::pair<std::string, std::string>>> webhook_headers(const std::string& id) const {
+  std::optional<std::vector<std::pair<std::string, std::string>>> webhook_headers(
+      const std::string& id) const {
     auto& hooks = server_->state().data.webhooks;
     std::lock_guard lock(hooks.mutex);
     const auto* w = hooks.find(id);

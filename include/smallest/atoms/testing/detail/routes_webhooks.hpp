@@ -27,7 +27,8 @@ namespace smallest::atoms::testing::detail {
 inline constexpr std::string_view webhook_in_use_message =
     "Cannot delete webhook: It is currently assigned to one or more agents. Please remove all agent "
     "assignments first.";
-inline constexpr std::string_view webhook_duplicate_message = "A webhook with this URL has already been registered";
+inline constexpr std::string_view webhook_duplicate_message =
+    "A webhook with this URL has already been registered";
 inline constexpr std::string_view webhook_invalid_id_message = "The provided Webhook ID is invalid.";
 
 inline http_answer webhook_json_answer(unsigned status, boost::json::value data) {
@@ -83,8 +84,8 @@ inline std::size_t js_length(std::string_view s) {
 }
 
 // The custom headers of PATCH /webhook/{id}, or the 400 that refuses them.
-inline std::optional<http_answer> read_webhook_headers(const boost::json::value& v,
-                                                       std::vector<std::pair<std::string, std::string>>& out) {
+inline std::optional<http_answer> read_webhook_headers(
+    const boost::json::value& v, std::vector<std::pair<std::string, std::string>>& out) {
   static constexpr std::array<std::string_view, 6> reserved = {
       "x-signature", "host", "content-length", "content-type", "connection", "transfer-encoding"};
   if (!v.is_object()) return error_answer(400, "headers must be an object");
@@ -95,7 +96,8 @@ inline std::optional<http_answer> read_webhook_headers(const boost::json::value&
     if (!header_token(name))
       return error_answer(400, "headers: \"" + std::string(name) + "\" is not a valid header name");
     for (auto r : reserved)
-      if (lower_ascii(name) == r) return error_answer(400, "headers: \"" + std::string(name) + "\" is reserved");
+      if (lower_ascii(name) == r)
+        return error_answer(400, "headers: \"" + std::string(name) + "\" is reserved");
     if (!kv.value().is_string())
       return error_answer(400, "headers: the value of \"" + std::string(name) + "\" must be a string");
     const std::string_view value = kv.value().get_string();
@@ -175,7 +177,8 @@ inline http_answer create_webhook_route(const route_request& req, dataset& data)
     return error_answer(400, "endpoint is required");
   if (!valid_webhook_url(endpoint->get_string())) return error_answer(400, "endpoint must be a valid URL");
   const auto* description = body->if_contains("description");
-  if (description == nullptr || !description->is_string()) return error_answer(400, "description is required");
+  if (description == nullptr || !description->is_string())
+    return error_answer(400, "description is required");
   const auto* events = body->if_contains("events");
   if (events == nullptr || !events->is_array()) return error_answer(400, "events must be an array");
   std::vector<std::pair<std::string, std::string>> wanted;  // agentId, eventType
@@ -188,7 +191,8 @@ inline http_answer create_webhook_route(const route_request& req, dataset& data)
     if (agent == nullptr || !agent->is_string() || agent->get_string().empty())
       return error_answer(400, at + ".agentId is required");
     if (type == nullptr || !type->is_string() || !known_webhook_event_type(type->get_string()))
-      return error_answer(400, at + ".eventType must be one of pre-conversation, post-conversation, analytics-completed");
+      return error_answer(
+          400, at + ".eventType must be one of pre-conversation, post-conversation, analytics-completed");
     if (!data.agents.get(std::string(agent->get_string()))) return agent_not_found_for_webhooks();
     wanted.emplace_back(std::string(agent->get_string()), std::string(type->get_string()));
   }
@@ -232,7 +236,8 @@ inline http_answer update_webhook_route(const route_request& req, dataset& data)
   if (w == nullptr) return webhook_not_found();
   if (endpoint) {
     for (const auto& other : data.webhooks.webhooks)
-      if (other.id != id && other.url == endpoint->get_string()) return error_answer(400, webhook_duplicate_message);
+      if (other.id != id && other.url == endpoint->get_string())
+        return error_answer(400, webhook_duplicate_message);
     w->url = std::string(endpoint->get_string());
   }
   if (description) w->description = std::string(description->get_string());
@@ -279,13 +284,15 @@ inline http_answer set_subscriptions_route(const route_request& req, dataset& da
     return error_answer(400, "eventTypes must be a non-empty array");
   for (const auto& t : types->get_array())
     if (!t.is_string() || !known_webhook_event_type(t.get_string()))
-      return error_answer(400, "eventTypes must contain only pre-conversation, post-conversation, analytics-completed");
+      return error_answer(
+          400, "eventTypes must contain only pre-conversation, post-conversation, analytics-completed");
   if (webhook_id == nullptr || !webhook_id->is_string()) return error_answer(400, "webhookId is required");
   if (!is_object_id(webhook_id->get_string())) return error_answer(400, webhook_invalid_id_message);
   std::lock_guard lock(data.webhooks.mutex);
   if (data.webhooks.find(webhook_id->get_string()) == nullptr) return webhook_not_found();
   auto& subs = data.webhooks.subscriptions;
-  subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const subscription_record& s) { return s.agent_id == agent; }),
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [&](const subscription_record& s) { return s.agent_id == agent; }),
              subs.end());
   const std::string now = iso8601(epoch_ms_now());
   for (const auto& t : types->get_array())
@@ -299,7 +306,8 @@ inline http_answer delete_subscriptions_route(const route_request& req, dataset&
   if (!data.agents.get(agent)) return agent_not_found_for_webhooks();
   std::lock_guard lock(data.webhooks.mutex);
   auto& subs = data.webhooks.subscriptions;
-  subs.erase(std::remove_if(subs.begin(), subs.end(), [&](const subscription_record& s) { return s.agent_id == agent; }),
+  subs.erase(std::remove_if(subs.begin(), subs.end(),
+                            [&](const subscription_record& s) { return s.agent_id == agent; }),
              subs.end());
   return webhook_json_answer(200, "Subscriptions deleted successfully");
 }

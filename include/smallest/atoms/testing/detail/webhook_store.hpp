@@ -114,12 +114,13 @@ struct subscription_record {
 inline std::string fresh_object_id() {
   static std::atomic<std::uint64_t> counter{0};
   static const std::uint64_t process = std::random_device{}();
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(
-                           std::chrono::system_clock::now().time_since_epoch())
-                           .count();
+  const auto seconds =
+      std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+          .count();
   static constexpr char digits[] = "0123456789abcdef";
   std::string id(8, '0');
-  for (int i = 7; i >= 0; --i) id[static_cast<std::size_t>(7 - i)] = digits[(static_cast<std::uint64_t>(seconds) >> (4 * i)) & 0xf];
+  for (int i = 7; i >= 0; --i)
+    id[static_cast<std::size_t>(7 - i)] = digits[(static_cast<std::uint64_t>(seconds) >> (4 * i)) & 0xf];
   delivery_rng r(process ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15ULL));
   return id + r.hex(16);
 }
@@ -224,7 +225,8 @@ struct delivery_counters {
 inline void validate(const delivery_fault_plan& p) {
   for (double share : {p.drop, p.duplicate, p.delay, p.corrupt})
     if (!(share >= 0 && share <= 1))
-      throw std::invalid_argument("delivery_fault_plan: drop, duplicate, delay and corrupt must be within [0, 1]");
+      throw std::invalid_argument(
+          "delivery_fault_plan: drop, duplicate, delay and corrupt must be within [0, 1]");
   if (p.delay_min.count() < 0 || p.delay_min > p.delay_max)
     throw std::invalid_argument("delivery_fault_plan: need 0 <= delay_min <= delay_max");
 }
@@ -298,7 +300,8 @@ class webhook_store {
           counters.corrupted.fetch_add(1);
         }
         if (rng_.chance(faults_.delay)) {
-          job.delay = std::chrono::milliseconds(rng_.between(faults_.delay_min.count(), faults_.delay_max.count()));
+          job.delay =
+              std::chrono::milliseconds(rng_.between(faults_.delay_min.count(), faults_.delay_max.count()));
           counters.delayed.fetch_add(1);
         }
         job.headers.emplace_back("X-Signature", std::move(signature));
@@ -373,7 +376,8 @@ inline std::string record_string(const boost::json::object& o, std::string_view 
 }
 
 inline std::string record_agent_id(const boost::json::object& call) {
-  if (const auto* a = call.if_contains("agent"); a && a->is_object()) return record_string(a->get_object(), "_id");
+  if (const auto* a = call.if_contains("agent"); a && a->is_object())
+    return record_string(a->get_object(), "_id");
   return record_string(call, "agentId");
 }
 
@@ -382,7 +386,8 @@ inline std::optional<std::int64_t> record_event_ms(const boost::json::object& ca
   if (const auto* ev = call.if_contains("events"); ev && ev->is_array())
     for (const auto& e : ev->get_array())
       if (e.is_object() && record_string(e.get_object(), "type") == type)
-        if (const auto* t = e.get_object().if_contains("timestamp"); t && t->is_int64()) return t->get_int64();
+        if (const auto* t = e.get_object().if_contains("timestamp"); t && t->is_int64())
+          return t->get_int64();
   return std::nullopt;
 }
 
@@ -416,9 +421,10 @@ inline boost::json::object post_conversation_metadata(const boost::json::object&
   if (const auto* t = call.if_contains("transcript"); t && t->is_array())
     for (const auto& turn : t->get_array())
       if (turn.is_object())
-        transcript.push_back(boost::json::object{{"role", record_string(turn.get_object(), "role")},
-                                                 {"content", record_string(turn.get_object(), "content")},
-                                                 {"timestamp", record_string(turn.get_object(), "timestamp")}});
+        transcript.push_back(
+            boost::json::object{{"role", record_string(turn.get_object(), "role")},
+                                {"content", record_string(turn.get_object(), "content")},
+                                {"timestamp", record_string(turn.get_object(), "timestamp")}});
   boost::json::object variables;
   if (const auto* v = call.if_contains("variables"); v && v->is_object()) variables = v->get_object();
   return {{"agentId", record_agent_id(call)},
@@ -444,12 +450,13 @@ inline boost::json::array event_metrics(const boost::json::value* list) {
         type = record_string(dv->get_object(), "type");
     const auto* value = m.if_contains("value");
     const auto* confidence = m.if_contains("confidence");
-    out.push_back(boost::json::object{{"identifier", record_string(m, "identifier")},
-                                      {"value", value ? *value : boost::json::value("")},
-                                      {"confidence", confidence ? *confidence : boost::json::value(1)},
-                                      {"reasoning", record_string(m, "reasoning")},
-                                      {"dispositionMetricPrompt", record_string(m, "dispositionMetricPrompt")},
-                                      {"dispositionMetricType", type.empty() ? "STRING" : type}});
+    out.push_back(
+        boost::json::object{{"identifier", record_string(m, "identifier")},
+                            {"value", value ? *value : boost::json::value("")},
+                            {"confidence", confidence ? *confidence : boost::json::value(1)},
+                            {"reasoning", record_string(m, "reasoning")},
+                            {"dispositionMetricPrompt", record_string(m, "dispositionMetricPrompt")},
+                            {"dispositionMetricType", type.empty() ? "STRING" : type}});
   }
   return out;
 }
@@ -479,7 +486,8 @@ inline void emit_call_ended(webhook_store& hooks, const boost::json::object& cal
 
 // The event of a call's analytics, if it has them.
 inline void emit_call_analysed(webhook_store& hooks, const boost::json::object& call) {
-  if (auto m = analytics_completed_metadata(call)) hooks.emit(record_agent_id(call), "analytics-completed", *m);
+  if (auto m = analytics_completed_metadata(call))
+    hooks.emit(record_agent_id(call), "analytics-completed", *m);
 }
 
 }  // namespace smallest::atoms::testing::detail
