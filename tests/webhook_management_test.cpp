@@ -190,8 +190,9 @@ TEST_SUITE("webhook management") {
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client c{io.get_executor(), options_for(emu)};
       atoms::diagnostics diag;
-      auto [ec, id] = co_await c.async_create_webhook(request, diag, tuple);
-      REQUIRE_MESSAGE(!ec, atoms::describe(ec, diag));
+      auto [create_ec, id] = co_await c.async_create_webhook(request, diag, tuple);
+      const atoms::error_code created_ec = create_ec;
+      REQUIRE_MESSAGE(!created_ec, atoms::describe(created_ec, diag));
       CHECK(id.size() == 24);
       CHECK(diag.http_status == 201);
       const auto created = emu.requests();
