@@ -697,7 +697,10 @@ TEST_SUITE("webhook management") {
     const std::string full = mgmt_webhook_json;
     auto wrong_type = boost::json::parse(full);
     wrong_type.as_object()["createdAt"] = boost::json::object{{"secret", secret}};
+    auto quoted_secret = boost::json::parse(full);
+    quoted_secret.as_object()["updatedAt"] = secret;  // a decode error quotes a bad time stamp
     const std::vector<std::pair<unsigned, std::string>> answers = {
+        {200, R"({"status":true,"data":)" + boost::json::serialize(quoted_secret) + "}"},
         {200, R"({"status":true,"data":)" +
                   full.substr(0, full.find(secret) + secret.size() + 2)},               // cut: not JSON
         {200, R"({"status":true,"data":)" + boost::json::serialize(wrong_type) + "}"},  // a decode error

@@ -64,6 +64,24 @@ inline std::size_t utf16_length(std::string_view s) {
 // A header name for a message: short, printable.
 inline std::string quote_short(std::string_view s) { return "\"" + body_excerpt(s, {}, 40) + "\""; }
 
+// The webhooks' secrets in `data` (one Webhook or an array of them) masked in diag.message,
+// whole or as a decode error quotes them (their first 40 characters), should a decode error
+// ever quote a value that holds one.
+inline void mask_secrets(const boost::json::value& data, diagnostics& diag) {
+  const auto mask_one = [&](const boost::json::value& w) {
+    const auto* o = w.if_object();
+    const auto* k = o ? o->if_contains("decryptedSecretKey") : nullptr;
+    if (k == nullptr || !k->is_string() || k->get_string().size() < 4) return;
+    const std::string_view secret = k->get_string();
+    diag.message = body_excerpt(diag.message, secret, 4096);
+    diag.message = body_excerpt(diag.message, utf8_prefix(secret, 40), 4096);
+  };
+  if (const auto* a = data.if_array())
+    for (const auto& w : *a) mask_one(w);
+  else
+    mask_one(data);
+}
+
 // Outside the coroutines: g++ 12 mishandles a `co_return` inside a loop with locals.
 inline std::optional<std::string> check_create(const webhook_create_request& r);
 inline std::optional<std::string> check_event_types(const std::vector<webhook_event_type>& types) {
@@ -147,12 +165,17 @@ ATOMS_DECL asio::awaitable<op_result<std::vector<webhook>>> get_webhooks(std::sh
   // The document's `data` is one Webhook or an array of them.
   if (data.is_object()) {
     auto one = decode_data<webhook>(data, *diag, s->options().api_key);
-    if (std::get<0>(one)) co_return failed<std::vector<webhook>>(std::get<0>(one));
+    if (std::get<0>(one)) {
+      webhooks_impl::mask_secrets(data, *diag);
+      co_return failed<std::vector<webhook>>(std::get<0>(one));
+    }
     std::vector<webhook> out;
     out.push_back(std::move(std::get<1>(one)));
     co_return op_result<std::vector<webhook>>{error_code{}, std::move(out)};
   }
-  co_return decode_data<std::vector<webhook>>(data, *diag, s->options().api_key);
+  auto all = decode_data<std::vector<webhook>>(data, *diag, s->options().api_key);
+  if (std::get<0>(all)) webhooks_impl::mask_secrets(data, *diag);
+  co_return all;
 }
 
 ATOMS_DECL asio::awaitable<op_result<webhook>> get_webhook(std::shared_ptr<client_state> s, std::string id,
@@ -180,7 +203,9 @@ ATOMS_DECL asio::awaitable<op_result<webhook>> get_webhook(std::shared_ptr<clien
                       " without webhook " + quote_short(id) + ")";
     co_return failed<webhook>(make_http_error(404));
   }
-  co_return decode_data<webhook>(*one, *diag, s->options().api_key);
+  auto out = decode_data<webhook>(*one, *diag, s->options().api_key);
+  if (std::get<0>(out)) webhooks_impl::mask_secrets(data, *diag);
+  co_return out;
 }
 
 ATOMS_DECL asio::awaitable<op_result<std::string>> get_webhook_secret(std::shared_ptr<client_state> s,
