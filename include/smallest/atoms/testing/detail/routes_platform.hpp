@@ -983,7 +983,7 @@ inline std::string complete_call(dataset& data, const completed_call& spec) {
     record = campaign_call(data.platform, c, *agent, a, 0, epoch_ms_now());
   }
   record["campaignId"] = nullptr;
-  const std::string call_id(record.at("callId").get_string());
+  std::string call_id(record.at("callId").get_string());
   data.calls.put(record);
   emit_call_ended(data.webhooks, record);
   if (spec.with_analytics) {
