@@ -16,6 +16,7 @@
 #include <smallest/atoms/models/campaign.hpp>
 #include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
+#include <smallest/atoms/models/webhook.hpp>
 #include <smallest/atoms/options.hpp>
 #include <smallest/atoms/version.hpp>
 #include <smallest/atoms/webhook.hpp>

@@ -103,6 +103,13 @@ Faults and timing:
   --chunked         send every answer with Transfer-Encoding: chunked
   --tls-handshake-failure
                     refuse every TLS handshake (with --tls)
+  --delivery-drop SHARE, --delivery-duplicate SHARE, --delivery-delay SHARE,
+  --delivery-corrupt SHARE
+                    webhook deliveries dropped, sent twice, sent late or sent so that
+                    their signature fails, each a share from 0 to 1 (default 0)
+  --delivery-delay-min MS, --delivery-delay-max MS
+                    the range a late delivery waits in (default 10 to 100)
+  --delivery-seed S the seed of those draws (default 1)
 
   --help            this text
 
@@ -115,6 +122,16 @@ struct usage_error : std::runtime_error {
 };
 
 std::string quoted(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+// A share of deliveries: a number from 0 to 1.
+double parse_share(std::string_view what, std::string_view text) {
+  double value = -1;
+  const char* end = text.data() + text.size();
+  const auto [ptr, ec] = std::from_chars(text.data(), end, value);
+  if (text.empty() || ec != std::errc{} || ptr != end || !(value >= 0 && value <= 1))
+    throw usage_error(std::string(what) + " wants a share from 0 to 1, not " + quoted(text));
+  return value;
+}
 
 template <class T>
 T parse_number(std::string_view what, std::string_view text, T min, T max) {
@@ -282,10 +299,29 @@ settings parse_command_line(int argc, char** argv) {
     } else if (arg == "--tls-handshake-failure") {
       flag();
       s.emulator.faults.tls_handshake_failure = true;
+    } else if (arg == "--delivery-drop") {
+      s.emulator.delivery_faults.drop = parse_share(name, value());
+    } else if (arg == "--delivery-duplicate") {
+      s.emulator.delivery_faults.duplicate = parse_share(name, value());
+    } else if (arg == "--delivery-delay") {
+      s.emulator.delivery_faults.delay = parse_share(name, value());
+    } else if (arg == "--delivery-corrupt") {
+      s.emulator.delivery_faults.corrupt = parse_share(name, value());
+    } else if (arg == "--delivery-delay-min") {
+      s.emulator.delivery_faults.delay_min =
+          std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
+    } else if (arg == "--delivery-delay-max") {
+      s.emulator.delivery_faults.delay_max =
+          std::chrono::milliseconds(parse_number<unsigned>(name, value(), 0, 3'600'000));
+    } else if (arg == "--delivery-seed") {
+      s.emulator.delivery_faults.seed =
+          parse_number<std::uint64_t>(name, value(), 0, std::numeric_limits<std::uint64_t>::max());
     } else {
       throw usage_error("unknown option " + quoted(argv[i]) + " (see --help)");
     }
   }
+  if (s.emulator.delivery_faults.delay_min > s.emulator.delivery_faults.delay_max)
+    throw usage_error("--delivery-delay-min must not exceed --delivery-delay-max");
   if (!s.emulator.tls && ca_out_given) throw usage_error("--ca-out needs TLS (it was given with --plain)");
   if (!s.emulator.tls && s.emulator.faults.tls_handshake_failure)
     throw usage_error("--tls-handshake-failure needs TLS (it was given with --plain)");

@@ -8,6 +8,7 @@
 #include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/detail/platform.hpp>
+#include <smallest/atoms/detail/webhooks.hpp>
 #include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/agent.hpp>
@@ -17,6 +18,7 @@
 #include <smallest/atoms/models/campaign.hpp>
 #include <smallest/atoms/models/phone_number.hpp>
 #include <smallest/atoms/models/post_call_config.hpp>
+#include <smallest/atoms/models/webhook.hpp>
 #include <smallest/atoms/options.hpp>
 
 #include <boost/asio/async_result.hpp>
@@ -715,6 +717,233 @@ class client {
     return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_campaign{state_},
                                                                    token, std::move(campaign_id),
                                                                    static_cast<diagnostics*>(nullptr));
+  }
+
+  // ---- webhooks ------------------------------------------------------------------------------
+
+  /// Creates a webhook (`POST /webhook`, 201) and returns its id; its signing secret is
+  /// then read with async_get_webhook_secret. `request.events` subscribes agents at once.
+  ///
+  /// - Completion signature: `void(error_code, std::string)`: the new webhook's id.
+  /// - Lifetimes: arguments are taken by value; `diag` must outlive the operation.
+  /// - Executor: the handler runs on its associated executor (the client's by default),
+  ///   never inside this call.
+  /// - Cancellation: terminal, as async_get_call.
+  /// - Not sent again on a dead pooled connection once it may have arrived: it creates.
+  /// - Errors: errc::invalid_argument (nothing is sent) for an endpoint that is not an
+  ///   absolute http(s) URL, an empty description, or an event with an empty agent id or
+  ///   the unknown type; a 400 "A webhook with this URL has already been registered" for a
+  ///   URL the organisation has already, and the service's other 400s, its words in
+  ///   `diag.message`. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_create_webhook(webhook_create_request request, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_webhook{state_}, token, std::move(request), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_create_webhook(webhook_create_request request, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_create_webhook{state_}, token, std::move(request),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Lists the organisation's webhooks (`GET /webhook`), each with its subscriptions
+  /// (agents populated) and its signing secret (`webhook::secret`).
+  ///
+  /// - Completion signature: `void(error_code, std::vector<webhook>)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Secrets: no excerpt of the answer's body ever goes into `diag`, whatever went wrong.
+  /// - Errors: as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>))
+                CompletionToken = detail::default_token>
+  auto async_get_webhooks(diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(
+        detail::initiate_get_webhooks{state_}, token, &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook>))
+                CompletionToken = detail::default_token>
+  auto async_get_webhooks(CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook>)>(
+        detail::initiate_get_webhooks{state_}, token, static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Fetches one webhook (`GET /webhook?webhookId=`), with its subscriptions and its signing
+  /// secret. The document answers one Webhook; an array is read too (its element with this
+  /// id, or its only element).
+  ///
+  /// - Completion signature: `void(error_code, webhook)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Secrets: no excerpt of the answer's body ever goes into `diag`, whatever went wrong.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
+  ///   `condition::not_found` for an unknown webhook, whether the service answers 404 or a
+  ///   success without it (null, an empty array); a 400 for an id that is not an ObjectId.
+  ///   Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(
+        detail::initiate_get_webhook{state_}, token, std::move(webhook_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, webhook))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook(std::string webhook_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, webhook)>(
+        detail::initiate_get_webhook{state_}, token, std::move(webhook_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// A webhook's signing secret (`decryptedSecretKey`), the key of verify_webhook_signature
+  /// and webhook_receiver_options::secret: async_get_webhook, keeping only the secret.
+  ///
+  /// - Completion signature: `void(error_code, std::string)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Secrets: the secret is in the result only, never in `diag`.
+  /// - Errors: as async_get_webhook; errc::decode_error when the webhook has no secret.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook_secret(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::string))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook_secret(std::string webhook_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::string)>(
+        detail::initiate_get_webhook_secret{state_}, token, std::move(webhook_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Changes a webhook's endpoint, description or custom delivery headers (`PATCH
+  /// /webhook/{id}`); its subscriptions are changed with async_set_webhook_subscriptions.
+  /// `update.headers` replaces every custom header (an empty map clears them).
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - An overwrite, so retried like a read on a dead pooled connection.
+  /// - Errors: errc::invalid_argument (nothing is sent) for an empty id, `.` or `..`, an
+  ///   update with no member set, an endpoint that is not an absolute http(s) URL, or headers
+  ///   beyond the document's limits (more than 10, a value over 1024 characters or with a
+  ///   control character, a name that is not an RFC 7230 token or is reserved: x-signature,
+  ///   host, content-length, content-type, connection, transfer-encoding, in any case);
+  ///   `condition::not_found` for an unknown webhook. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_update_webhook(std::string webhook_id, webhook_update update, diagnostics& diag,
+                            CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_update_webhook(std::string webhook_id, webhook_update update, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_update_webhook{state_}, token, std::move(webhook_id), std::move(update),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Deletes a webhook (`DELETE /webhook/{id}`). The service refuses while any agent is
+  /// subscribed to it: remove those first (async_delete_webhook_subscriptions).
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent); a 400
+  ///   "Cannot delete webhook: It is currently assigned to one or more agents. …" while
+  ///   subscriptions remain, a 400 "The provided Webhook ID is invalid." for an id that is
+  ///   not an ObjectId; `condition::not_found` for an unknown webhook. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_webhook(std::string webhook_id, diagnostics& diag, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_},
+                                                                   token, std::move(webhook_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_webhook(std::string webhook_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_delete_webhook{state_},
+                                                                   token, std::move(webhook_id),
+                                                                   static_cast<diagnostics*>(nullptr));
+  }
+
+  /// An agent's webhook subscriptions (`GET /agent/{agentId}/webhook-subscriptions`), across
+  /// webhooks; `agent_id` is a string in these.
+  ///
+  /// - Completion signature: `void(error_code, std::vector<webhook_subscription>)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
+  ///   `condition::not_found` ("Agent not found") for an unknown agent. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook_subscriptions(std::string agent_id, diagnostics& diag,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(
+        detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code, std::vector<webhook_subscription>))
+                CompletionToken = detail::default_token>
+  auto async_get_webhook_subscriptions(std::string agent_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code, std::vector<webhook_subscription>)>(
+        detail::initiate_get_webhook_subscriptions{state_}, token, std::move(agent_id),
+        static_cast<diagnostics*>(nullptr));
+  }
+
+  /// REPLACES the agent's webhook subscriptions (`POST /agent/{agentId}/webhook-subscriptions`,
+  /// 201): every subscription the agent had, to any webhook, is deleted, then one is made per
+  /// event type, to `webhook_id`. It does not add: to keep others, read them first
+  /// (async_get_webhook_subscriptions) and send them again.
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - The same request replaces with the same set: retried like a read on a dead pooled
+  ///   connection.
+  /// - Errors: errc::invalid_argument (nothing is sent) for an empty id, `.` or `..`, no
+  ///   event type (async_delete_webhook_subscriptions removes them all), or the unknown type;
+  ///   `condition::not_found` ("Agent not found") for an unknown agent; a 400 for an unknown
+  ///   webhook. Otherwise as async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id,
+                                       std::vector<webhook_event_type> event_types, diagnostics& diag,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id),
+        std::move(event_types), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id,
+                                       std::vector<webhook_event_type> event_types,
+                                       CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_set_webhook_subscriptions{state_}, token, std::move(agent_id), std::move(webhook_id),
+        std::move(event_types), static_cast<diagnostics*>(nullptr));
+  }
+
+  /// Deletes all of an agent's webhook subscriptions, whatever their webhook (`DELETE
+  /// /agent/{agentId}/webhook-subscriptions`).
+  ///
+  /// - Completion signature: `void(error_code)`.
+  /// - Lifetimes, executor and cancellation: as async_get_call.
+  /// - Errors: errc::invalid_argument for an empty id, `.` or `..` (nothing is sent);
+  ///   `condition::not_found` ("Agent not found") for an unknown agent. Otherwise as
+  ///   async_get_call.
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_webhook_subscriptions(std::string agent_id, diagnostics& diag,
+                                          CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id), &diag);
+  }
+  /// As above, with diagnostics of its own (discarded).
+  template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
+  auto async_delete_webhook_subscriptions(std::string agent_id, CompletionToken&& token = {}) {
+    return asio::async_initiate<CompletionToken, void(error_code)>(
+        detail::initiate_delete_webhook_subscriptions{state_}, token, std::move(agent_id),
+        static_cast<diagnostics*>(nullptr));
   }
 
  private:

@@ -38,7 +38,9 @@
 #include <smallest/atoms/impl/time.ipp>
 #include <smallest/atoms/impl/webhook.ipp>
 #include <smallest/atoms/impl/webhook_event.ipp>
+#include <smallest/atoms/impl/webhook_model.ipp>
 #include <smallest/atoms/impl/webhook_receiver.ipp>
+#include <smallest/atoms/impl/webhooks.ipp>
 #endif
 
 #endif

@@ -38,6 +38,9 @@ struct api_request {
   // A 2xx envelope without `data` is a success, `data` then left null: `DELETE /campaign/{id}`
   // and `POST /campaign/{id}/pause` answer just {"status": true}.
   bool data_optional = false;
+  // The answer may carry a secret the client cannot know in advance (a webhook's signing
+  // secret): no excerpt of its body goes into diagnostics, whatever its status or shape.
+  bool secret_in_answer = false;
 };
 
 class client_state {
@@ -92,6 +95,12 @@ class client_state {
   std::shared_ptr<rate_limiter> limiter_;  // null without a rate limit
 };
 
+/// With `r.secret_in_answer`, replaces any body excerpt in `diag` by a note that it was withheld.
+inline void withhold_excerpt(const api_request& r, diagnostics& diag) {
+  if (r.secret_in_answer && !diag.body_excerpt.empty())
+    diag.body_excerpt = "(withheld: this answer may carry a webhook's signing secret)";
+}
+
 /// Reads an error body of any shape into `diag`: `errors[]` (joined with "; "), else
 /// `message`, `error` or `detail`; `error_type` or `code` as the discriminator. Never
 /// fails: an empty, HTML or otherwise unreadable body leaves a short, printable excerpt
@@ -138,8 +147,13 @@ asio::awaitable<op_result<T>> client_state::fetch(api_request r, diagnostics& di
   http::response res;
   error_code ec = co_await send(r, diag, res);
   if (!ec) ec = read_status(r, res, diag);
-  if (ec) co_return failed<T>(ec);
-  co_return decode_body<T>(res.body(), r.data_optional, opts_.api_key, diag);
+  if (ec) {
+    withhold_excerpt(r, diag);
+    co_return failed<T>(ec);
+  }
+  auto out = decode_body<T>(res.body(), r.data_optional, opts_.api_key, diag);
+  withhold_excerpt(r, diag);
+  co_return out;
 }
 
 /// The usual way an operation starts: a diagnostics of its own unless the caller gave one.

@@ -152,6 +152,7 @@ ATOMS_DECL asio::awaitable<error_code> client_state::call(const api_request& r, 
   error_code ec = co_await send(r, diag, res);
   if (!ec) ec = read_status(r, res, diag);
   if (!ec) ec = read_envelope(res.body(), r.data_optional, opts_.api_key, diag, data);
+  withhold_excerpt(r, diag);
   co_return ec;
 }
 

@@ -175,6 +175,33 @@
 // handshakes; faults_injected() counts them. Faults come before the interceptor. For a
 // refused connection, unused_port().
 //
+// Webhooks (routes_webhooks.hpp; the document's shapes and messages):
+//   GET  /webhook[?webhookId=]         `data` an array of Webhook (subscriptions populated: agentId
+//                                      {_id, name, description} or null; decryptedSecretKey), or
+//                                      one Webhook; 400 "The provided Webhook ID is invalid." for
+//                                      an id that is not 24 hex digits, 404 "Webhook not found"
+//   POST /webhook                      {endpoint, description, events: [{agentId, eventType}]}:
+//                                      201 data the id; a 64-hex secret per webhook; 400 for a
+//                                      missing or invalid field or an unknown eventType, "A
+//                                      webhook with this URL has already been registered"; 404
+//                                      "Agent not found" for an unknown agent in events
+//   PATCH /webhook/{id}                {endpoint?, description?, headers?} (at least one; the
+//                                      document's header limits and reserved names): 200 data
+//                                      the id; 400 / 404 as above
+//   DELETE /webhook/{id}               200 data "Webhook deleted successfully"; 400 with the
+//                                      document's message while subscriptions remain; 400 / 404
+//   GET|POST|DELETE /agent/{agentId}/webhook-subscriptions   the agent's WebhookSubscriptions;
+//                                      POST {eventTypes, webhookId} REPLACES them all (201); DELETE
+//                                      removes them all; 404 "Agent not found"
+// Deliveries: pre-conversation and post-conversation when a campaign dials a call (or
+// complete_call() adds one), analytics-completed when its analytics are attached: one POST per
+// subscribed webhook, the body WebhookEventEnvelope + metadata, signed with X-Signature (hex
+// HMAC-SHA256 of the body under the webhook's secret) plus the webhook's custom headers, a
+// 30 s timeout (emulator_options::delivery_timeout), never retried. Only http:// URLs of
+// 127.0.0.1, localhost or [::1] are contacted; others count as undeliverable. Faults:
+// emulator_options::delivery_faults / set_delivery_faults() (drop, duplicate, delay, corrupt,
+// seeded); delivery_stats() counts; wait_deliveries_idle() waits for the POSTs to finish.
+//
 // Time: emulator_options::latency delays every answer of the API's origin on a timer (the
 // threads serve other connections meanwhile), so N requests on N connections overlap, and
 // max_concurrent_requests() tells how many were being handled at once; requests() records
@@ -193,6 +220,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace smallest::atoms::testing {
@@ -318,6 +346,52 @@ class emulator {
     auto a = server_->state().data.agents.get(agent_id);
     if (!a) return std::nullopt;
     return std::move(a->post_call_config);
+  }
+
+  // --- webhooks (thread-safe) ---
+
+  /// Adds a completed outbound call of `call.agent_id`, ended now (stored with its
+  /// postCallAnalytics unless `call.with_analytics` is false, so GET /conversation and GET
+  /// /conversation/{id} serve it), and sends its events to the webhooks subscribed for its
+  /// agent: pre-conversation and post-conversation, then analytics-completed. Returns its
+  /// callId. The POSTs happen on the emulator's threads: wait_deliveries_idle() waits for
+  /// them. Throws std::invalid_argument for an unknown agent.
+  std::string complete_call(completed_call call) {
+    return detail::complete_call(server_->state().data, call);
+  }
+
+  /// Replaces the delivery faults (emulator_options::delivery_faults); the RNG starts again
+  /// from the plan's seed. Deliveries decided from now on follow it. Throws
+  /// std::invalid_argument for an invalid plan, leaving the old one in force.
+  void set_delivery_faults(delivery_fault_plan plan) { server_->state().data.webhooks.set_faults(plan); }
+
+  /// Counts of webhook deliveries since the emulator started (see delivery_stats).
+  ::smallest::atoms::testing::delivery_stats delivery_stats() const {
+    const auto& c = server_->state().data.webhooks.counters;
+    return {c.scheduled.load(), c.attempted.load(), c.delivered.load(),
+            c.failed.load(),    c.dropped.load(),   c.duplicated.load(),
+            c.delayed.load(),   c.corrupted.load(), c.undeliverable.load()};
+  }
+
+  /// Delivery POSTs queued, waiting for their delay, or in flight.
+  std::size_t deliveries_pending() const { return server_->state().data.webhooks.pending(); }
+
+  /// Blocks until no delivery is pending (true) or `timeout` has passed (false). Events are
+  /// decided when their call starts, ends or is analysed (campaign dialing happens as requests
+  /// arrive), so call it after what makes them. Not from an emulator thread.
+  bool wait_deliveries_idle(std::chrono::milliseconds timeout) {
+    return server_->state().data.webhooks.wait_idle(timeout);
+  }
+
+  /// A webhook's custom delivery headers (set by PATCH /webhook/{id}), in the order given;
+  /// nullopt for an unknown webhook.
+  std::optional<std::vector<std::pair<std::string, std::string>>> webhook_headers(
+      const std::string& id) const {
+    auto& hooks = server_->state().data.webhooks;
+    std::lock_guard lock(hooks.mutex);
+    const auto* w = hooks.find(id);
+    if (w == nullptr) return std::nullopt;
+    return w->headers;
   }
 
   // --- the recording origin ---

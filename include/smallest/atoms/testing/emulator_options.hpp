@@ -106,6 +106,52 @@ struct fault_plan {
   bool tls_handshake_failure = false;
 };
 
+/// What goes wrong with webhook deliveries (emulator_options::delivery_faults,
+/// emulator::set_delivery_faults), as networks and receivers make it go wrong. Each share is
+/// a probability in [0, 1], drawn per delivery (one event to one webhook) from an RNG seeded
+/// with `seed`, so a test sees the same faults on every run for the same order of events.
+/// The service itself never retries a delivery; neither does the emulator.
+struct delivery_fault_plan {
+  /// Never sent (counted as dropped).
+  double drop = 0;
+  /// Sent twice, the same body and signature (the second counted as duplicated).
+  double duplicate = 0;
+  /// Sent after a wait drawn uniformly from [delay_min, delay_max] (counted as delayed).
+  double delay = 0;
+  std::chrono::milliseconds delay_min{10};
+  std::chrono::milliseconds delay_max{100};
+  /// Sent so that verification fails: every other one with a signature altered, the others
+  /// with the body altered after signing (counted as corrupted).
+  double corrupt = 0;
+  std::uint64_t seed = 1;
+};
+
+/// Webhook deliveries since the emulator started (emulator::delivery_stats()). A delivery is
+/// one event to one subscribed webhook.
+struct delivery_stats {
+  std::size_t scheduled = 0;      ///< deliveries decided: events × webhooks subscribed to them
+  std::size_t attempted = 0;      ///< POSTs started (second copies of duplicated ones included)
+  std::size_t delivered = 0;      ///< POSTs answered 2xx
+  std::size_t failed = 0;         ///< POSTs answered otherwise, or not at all (connect error, timeout)
+  std::size_t dropped = 0;        ///< never sent (delivery_fault_plan::drop)
+  std::size_t duplicated = 0;     ///< sent twice (delivery_fault_plan::duplicate): second copies
+  std::size_t delayed = 0;        ///< sent late (delivery_fault_plan::delay)
+  std::size_t corrupted = 0;      ///< sent so that verification fails (delivery_fault_plan::corrupt)
+  std::size_t undeliverable = 0;  ///< not an http:// URL of a loopback host: never contacted
+};
+
+/// A call to add as if the agent had just made it (emulator::complete_call).
+struct completed_call {
+  /// Required: an agent of the account (seeded or made by POST /agent).
+  std::string agent_id{};
+  /// The number called (E.164), and the customer's first name the transcript greets.
+  std::string to = "+15557654321";
+  std::string customer_name = "Alex";
+  /// Attach its post-call analytics at once (and send analytics-completed); otherwise the
+  /// call is stored without them.
+  bool with_analytics = true;
+};
+
 /// How an emulator starts (emulator's constructor): each setting has a default that suits a
 /// test, so `emulator{}` serves HTTPS on a free port with the seeded data set and no faults.
 struct emulator_options {
@@ -190,6 +236,12 @@ struct emulator_options {
   /// plan (a fault with neither `first` nor `every`, a status outside 400..599) throws
   /// std::invalid_argument.
   fault_plan faults{};
+  /// Faults of webhook deliveries; none by default. A share outside [0, 1] or delay_min
+  /// above delay_max throws std::invalid_argument.
+  delivery_fault_plan delivery_faults{};
+  /// How long a delivery waits for the receiver's answer, connection included, as the
+  /// service's 30 seconds (a test of a receiver that never answers may shorten it).
+  std::chrono::milliseconds delivery_timeout{30'000};
 };
 
 /// What an interceptor can make the server do instead of routing a request.

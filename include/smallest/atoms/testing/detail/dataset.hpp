@@ -9,6 +9,7 @@
 #include <smallest/atoms/testing/detail/call_store.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
 #include <smallest/atoms/testing/detail/platform_store.hpp>
+#include <smallest/atoms/testing/detail/webhook_store.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/object.hpp>
@@ -155,6 +156,7 @@ struct dataset {
   recording_origin recordings;
   conversation_listing listing;
   platform_store platform;  // phone numbers, audiences, campaigns, agents' archive state
+  webhook_store webhooks;   // webhooks, subscriptions, deliveries
 };
 
 }  // namespace smallest::atoms::testing::detail

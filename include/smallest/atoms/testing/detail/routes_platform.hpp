@@ -27,12 +27,14 @@
 #include <boost/json/parse.hpp>
 
 #include <algorithm>
+#include <atomic>
 #include <cassert>
 #include <chrono>
 #include <cstdint>
 #include <mutex>
 #include <optional>
 #include <set>
+#include <stdexcept>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -930,6 +932,7 @@ inline void advance_campaigns(dataset& data,
         d.call_id = std::string(d.record.at("callId").get_string());
         d.analytics_at = c.next_dial_at + p.analytics_delay;
         data.calls.put(d.record);
+        emit_call_ended(data.webhooks, d.record);
         c.dials.push_back(std::move(d));
         ++c.next_member;
         c.next_dial_at += p.call_interval;
@@ -945,6 +948,7 @@ inline void advance_campaigns(dataset& data,
         d.record["updatedAt"] = iso8601(at);
         d.analysed = true;
         data.calls.put(d.record);
+        emit_call_analysed(data.webhooks, d.record);
       }
       all_analysed = all_analysed && d.analysed;
     }
@@ -953,6 +957,43 @@ inline void advance_campaigns(dataset& data,
       add_campaign_event(c, "completed", "system");
     }
   }
+}
+
+// Adds a completed outbound call of `spec.agent_id` ended now, shaped as a campaign's (no
+// campaignId), and sends its events: pre-conversation and post-conversation, then, with
+// analytics, analytics-completed. Returns its callId; std::invalid_argument for an unknown
+// agent.
+inline std::string complete_call(dataset& data, const completed_call& spec) {
+  static std::atomic<std::uint64_t> injected{0};
+  const auto agent = data.agents.get(spec.agent_id);
+  if (!agent)
+    throw std::invalid_argument("smallest::atoms::testing::emulator::complete_call: unknown agent \"" +
+                                spec.agent_id + "\"");
+  boost::json::object record;
+  {
+    std::lock_guard lock(data.platform.mutex);
+    audience_record a;
+    a.id = "injected";
+    a.phone_column = "phoneNumber";
+    boost::json::object fields{{"phoneNumber", spec.to}};
+    if (!spec.customer_name.empty()) fields["firstName"] = spec.customer_name;
+    a.members.push_back(boost::json::object{{"_id", object_id()}, {"data", std::move(fields)}});
+    campaign_record c;
+    c.id = "injected-" + std::to_string(injected.fetch_add(1));  // seeds the call's draws
+    record = campaign_call(data.platform, c, *agent, a, 0, epoch_ms_now());
+  }
+  record["campaignId"] = nullptr;
+  std::string call_id(record.at("callId").get_string());
+  data.calls.put(record);
+  emit_call_ended(data.webhooks, record);
+  if (spec.with_analytics) {
+    const std::int64_t at = epoch_ms_now();
+    record["postCallAnalytics"] = campaign_analytics(record, agent->post_call_config, at);
+    record["updatedAt"] = iso8601(at);
+    data.calls.put(record);
+    emit_call_analysed(data.webhooks, record);
+  }
+  return call_id;
 }
 
 inline void add_platform_routes(router& r) {

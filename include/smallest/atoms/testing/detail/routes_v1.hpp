@@ -13,6 +13,7 @@
 #include <smallest/atoms/testing/detail/router.hpp>
 #include <smallest/atoms/testing/detail/routes_branches.hpp>
 #include <smallest/atoms/testing/detail/routes_platform.hpp>
+#include <smallest/atoms/testing/detail/routes_webhooks.hpp>
 #include <smallest/atoms/testing/detail/synthetic_calls.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
@@ -139,6 +140,7 @@ inline void add_v1_routes(router& r, const emulator_options& options) {
         });
   r.add("GET", "/agent/{id}/branches/{branchId}/revisions", list_branch_revisions);
   add_platform_routes(r);
+  add_webhook_routes(r);
 }
 
 }  // namespace smallest::atoms::testing::detail

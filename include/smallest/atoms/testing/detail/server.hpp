@@ -17,6 +17,7 @@
 #include <smallest/atoms/testing/detail/router.hpp>
 #include <smallest/atoms/testing/detail/routes_v1.hpp>
 #include <smallest/atoms/testing/detail/synthetic_calls.hpp>
+#include <smallest/atoms/testing/detail/webhook_delivery.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -101,6 +102,8 @@ struct server_state {
     data.recordings.url_ttl = options.recording_url_ttl;
     data.recordings.size = options.recording_size;
     data.recordings.secret = (std::uint64_t{rd()} << 32) ^ rd();
+    data.webhooks.set_faults(options.delivery_faults);
+    data.webhooks.timeout = options.delivery_timeout;
   }
 
   const emulator_options options;
@@ -802,6 +805,7 @@ class server {
       throw std::system_error(ec,
                               "emulator: cannot listen on 127.0.0.1:" + std::to_string(api_endpoint.port()));
     port_ = acceptor_.local_endpoint().port();
+    state_.data.webhooks.set_sink([this](delivery_job job) { deliveries_.start(std::move(job)); });
     recording_acceptor_.open(endpoint.protocol());
     recording_acceptor_.set_option(tcp::acceptor::reuse_address(true));
     recording_acceptor_.bind(endpoint);
@@ -854,6 +858,7 @@ class server {
     });
     for (auto& s : live) s->stop();
     live.clear();
+    deliveries_.stop();
     work_.reset();
     for (auto& t : threads_) t.join();
   }
@@ -964,6 +969,7 @@ class server {
   tcp::acceptor acceptor_;
   tcp::acceptor recording_acceptor_{asio::make_strand(ioc_)};
   asio::executor_work_guard<asio::io_context::executor_type> work_;
+  delivery_runner deliveries_{ioc_, state_.data.webhooks};
   std::uint16_t port_ = 0;
 
   std::mutex sessions_mutex_;
