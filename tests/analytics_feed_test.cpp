@@ -48,7 +48,8 @@ atoms::timestamp feed_now() {
 std::string feed_delivery(const std::string& call_id) {
   return R"({"url":"https://example.com/atoms/webhook","description":"feed test","event":")" + feed_agent +
          R"(.analytics-completed","id":"d-)" + call_id + R"(","metadata":{"agentId":")" + feed_agent +
-         R"(","eventType":"analytics-completed","conversationType":"telephonyOutbound","callId":")" + call_id +
+         R"(","eventType":"analytics-completed","conversationType":"telephonyOutbound","callId":")" +
+         call_id +
          R"(","analytics":{"summary":"The customer asked for a callback.","dispositionMetrics":[)"
          R"({"identifier":"user_interested","value":"yes","confidence":0.9,"reasoning":"said so","dispositionMetricPrompt":"Interested?","dispositionMetricType":"ENUM"},)"
          R"({"identifier":"callback_count","value":7,"confidence":1,"reasoning":"counted","dispositionMetricPrompt":"How many?","dispositionMetricType":"INTEGER"}],)"
@@ -74,16 +75,17 @@ boost::json::object feed_record(const std::string& call_id, atoms::timestamp upd
                         {"createdAt", atoms::format_iso8601(updated - 60s)},
                         {"updatedAt", atoms::format_iso8601(updated)}};
   if (analysed)
-    o["postCallAnalytics"] = boost::json::object{
-        {"summary", "Listed summary of " + call_id},
-        {"dispositionMetrics",
-         boost::json::array{
-             boost::json::object{{"identifier", "user_interested"},
-                                 {"value", "yes"},
-                                 {"confidence", 0.9},
-                                 {"dispositionMetricType", "ENUM"}},
-             boost::json::object{
-                 {"identifier", "callback_count"}, {"value", 7}, {"confidence", 1}, {"dispositionMetricType", "INTEGER"}}}}};
+    o["postCallAnalytics"] =
+        boost::json::object{{"summary", "Listed summary of " + call_id},
+                            {"dispositionMetrics",
+                             boost::json::array{boost::json::object{{"identifier", "user_interested"},
+                                                                    {"value", "yes"},
+                                                                    {"confidence", 0.9},
+                                                                    {"dispositionMetricType", "ENUM"}},
+                                                boost::json::object{{"identifier", "callback_count"},
+                                                                    {"value", 7},
+                                                                    {"confidence", 1},
+                                                                    {"dispositionMetricType", "INTEGER"}}}}};
   return o;
 }
 
@@ -218,9 +220,14 @@ TEST_SUITE("analytics feed") {
     asio::io_context io;
     atoms::client client{io.get_executor(), atoms_test::options_for(emu)};
     feed_sink sink;
-    auto slow = [&sink](atoms::analytics_item a) -> asio::awaitable<void> {
+    std::atomic<int> running{0}, most_running{0};
+    auto slow = [&](atoms::analytics_item a) -> asio::awaitable<void> {
+      const int now_running = ++running;
+      for (int m = most_running; now_running > m && !most_running.compare_exchange_weak(m, now_running);) {
+      }
       asio::steady_timer t(co_await asio::this_coro::executor, 2ms);
       co_await t.async_wait(asio::use_awaitable);  // still running when the duplicates come
+      --running;
       co_await sink.handler()(std::move(a));
     };
     auto opts = feed_options();
@@ -258,6 +265,8 @@ TEST_SUITE("analytics feed") {
     CHECK(st.pushed + st.reconciled == calls);
     CHECK(static_cast<int>(st.pushed) == handed.load());
     CHECK(st.duplicates_dropped == 3 * calls - st.pushed);
+    CHECK(most_running.load() <= 8);  // max_in_flight
+    CHECK(most_running.load() >= 1);
     CHECK(st.in_flight == 0);
   }
 
@@ -269,7 +278,8 @@ TEST_SUITE("analytics feed") {
       atoms::analytics_feed feed(client, feed_options(), sink.handler());
       const auto now = feed_now();
       for (int i = 0; i < 8; ++i)
-        emu.put_call(feed_record("CALL-LOST-" + std::to_string(i), now - std::chrono::seconds(10 * i + 5), true));
+        emu.put_call(
+            feed_record("CALL-LOST-" + std::to_string(i), now - std::chrono::seconds(10 * i + 5), true));
       for (int i = 0; i < 8; i += 2) CHECK(co_await feed.push(feed_event("CALL-LOST-" + std::to_string(i))));
       atoms::analytics_walk w = co_await feed.async_reconcile_once();
       CHECK(w.handed_over == 4);
@@ -279,7 +289,8 @@ TEST_SUITE("analytics feed") {
       CHECK(sink.all_once());
       for (const auto& item : sink.items) {
         const int n = std::stoi(item.call_id.substr(std::string("CALL-LOST-").size()));
-        CHECK(item.source == (n % 2 == 0 ? atoms::analytics_source::push : atoms::analytics_source::reconciliation));
+        CHECK(item.source ==
+              (n % 2 == 0 ? atoms::analytics_source::push : atoms::analytics_source::reconciliation));
         if (item.source == atoms::analytics_source::reconciliation) {
           CHECK(item.agent_id == feed_agent);
           CHECK(item.analytics.summary == "Listed summary of " + item.call_id);
@@ -301,7 +312,8 @@ TEST_SUITE("analytics feed") {
     });
   }
 
-  TEST_CASE("a completed call without analytics waits for a later walk; other statuses are never handed over") {
+  TEST_CASE(
+      "a completed call without analytics waits for a later walk; other statuses are never handed over") {
     atoms::testing::emulator emu;
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
       atoms::client client{io.get_executor(), atoms_test::options_for(emu)};
@@ -335,12 +347,14 @@ TEST_SUITE("analytics feed") {
       // The listing copies postCallAnalytics from the record, so to have a listing without them
       // an interceptor strips them from the list answers only.
       emu.put_call(feed_record("CALL-DETAILS", feed_now() - 5s, true));
-      emu.set_interceptor([](const atoms::testing::recorded_request& r) -> std::optional<atoms::testing::reply> {
+      emu.set_interceptor([](const atoms::testing::recorded_request& r)
+                              -> std::optional<atoms::testing::reply> {
         if (r.target.rfind("/atoms/v1/conversation?", 0) != 0) return std::nullopt;
         return atoms::testing::reply{
-            .body = R"({"status":true,"data":{"logs":[{"_id":"db-CALL-DETAILS","callId":"CALL-DETAILS","status":"completed","agentId":")" +
-                    feed_agent +
-                    R"("}],"pagination":{"total":1,"page":1,"limit":5,"hasMore":false,"totalPages":1},"dispositionMetricsConfig":[]}})"};
+            .body =
+                R"({"status":true,"data":{"logs":[{"_id":"db-CALL-DETAILS","callId":"CALL-DETAILS","status":"completed","agentId":")" +
+                feed_agent +
+                R"("}],"pagination":{"total":1,"page":1,"limit":5,"hasMore":false,"totalPages":1},"dispositionMetricsConfig":[]}})"};
       });
       atoms::analytics_walk w = co_await feed.async_reconcile_once();
       CHECK(w.handed_over == 1);
@@ -478,10 +492,12 @@ TEST_SUITE("analytics feed") {
       emu.put_call(feed_record("CALL-FINE", feed_now() - 6s, true));
       int attempts = 0;
       feed_sink sink;
-      atoms::analytics_feed feed(client, feed_options(), [&](atoms::analytics_item a) -> asio::awaitable<void> {
-        if (a.call_id == "CALL-THROWS" && ++attempts == 1) throw std::runtime_error("database down");
-        co_await sink.handler()(std::move(a));
-      });
+      atoms::analytics_feed feed(client, feed_options(),
+                                 [&](atoms::analytics_item a) -> asio::awaitable<void> {
+                                   if (a.call_id == "CALL-THROWS" && ++attempts == 1)
+                                     throw std::runtime_error("database down");
+                                   co_await sink.handler()(std::move(a));
+                                 });
       // A push whose handler throws returns true (it was handed over) and is counted.
       CHECK(co_await feed.push(feed_event("CALL-THROWS")));
       CHECK(feed.stats().handler_failures == 1);
@@ -529,7 +545,9 @@ TEST_SUITE("analytics feed") {
 
       // Cancellation: a run whose walk is stalled by the service ends at once.
       atoms::analytics_feed other(client, opts, sink.handler());
-      emu.set_faults({.faults = {{.what = atoms::testing::fault::kind::stall, .every = 1, .path_prefix = "/conversation"}}});
+      emu.set_faults(
+          {.faults = {
+               {.what = atoms::testing::fault::kind::stall, .every = 1, .path_prefix = "/conversation"}}});
       const std::size_t base = feed_list_requests(emu);
       asio::cancellation_signal cancel;
       bool other_ended = false;
@@ -564,7 +582,9 @@ TEST_SUITE("analytics feed") {
               handler_done = true;
             });
         asio::co_spawn(io, feed->push(feed_event("CALL-DESTROY")), asio::detached);
-        emu.set_faults({.faults = {{.what = atoms::testing::fault::kind::stall, .every = 1, .path_prefix = "/conversation"}}});
+        emu.set_faults(
+            {.faults = {
+                 {.what = atoms::testing::fault::kind::stall, .every = 1, .path_prefix = "/conversation"}}});
         feed->async_reconcile_once([&](atoms::error_code ec, atoms::analytics_walk) {
           walk_done = true;
           walk_ec = ec;
@@ -588,12 +608,20 @@ TEST_SUITE("analytics feed") {
       return o;
     };
     CHECK_THROWS_AS(atoms::analytics_feed(client, feed_options(), nullptr), std::invalid_argument);
-    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.page_size = 0; }), ok), std::invalid_argument);
-    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.staleness = 0ms; }), ok), std::invalid_argument);
-    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.lookback = 1s; }), ok), std::invalid_argument);
-    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.max_seen = 4; o.max_in_flight = 5; }), ok),
+    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.page_size = 0; }), ok),
                     std::invalid_argument);
-    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.filter.sort_by = atoms::sort_field::created_at; }), ok),
+    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.staleness = 0ms; }), ok),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.lookback = 1s; }), ok),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) {
+                                            o.max_seen = 4;
+                                            o.max_in_flight = 5;
+                                          }),
+                                          ok),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(atoms::analytics_feed(
+                        client, with([](auto& o) { o.filter.sort_by = atoms::sort_field::created_at; }), ok),
                     std::invalid_argument);
     CHECK_THROWS_AS(atoms::analytics_feed(client, with([](auto& o) { o.filter.agent_ids = {""}; }), ok),
                     std::invalid_argument);

@@ -108,11 +108,11 @@ struct analytics_feed_options {
 
 /// What one walk did (async_reconcile_once).
 struct analytics_walk {
-  std::size_t pages = 0;           ///< pages of `GET /conversation` answered
-  std::size_t listed = 0;          ///< calls listed above the boundary
-  std::size_t handed_over = 0;     ///< items handed to the handler
-  std::size_t already_seen = 0;    ///< completed calls with analytics already handled (or running)
-  std::size_t not_ready = 0;       ///< completed calls without analytics yet: a later walk takes them
+  std::size_t pages = 0;             ///< pages of `GET /conversation` answered
+  std::size_t listed = 0;            ///< calls listed above the boundary
+  std::size_t handed_over = 0;       ///< items handed to the handler
+  std::size_t already_seen = 0;      ///< completed calls with analytics already handled (or running)
+  std::size_t not_ready = 0;         ///< completed calls without analytics yet: a later walk takes them
   std::size_t handler_failures = 0;  ///< of the handlers this walk started
 };
 
@@ -159,7 +159,7 @@ class feed_state : public std::enable_shared_from_this<feed_state> {
 
  private:
   struct entry {
-    bool running = true;             // claimed, its handler not finished
+    bool running = true;              // claimed, its handler not finished
     std::optional<timestamp> mark{};  // what the walk's boundary rises to when it is forgotten
   };
   struct tally;
@@ -192,11 +192,12 @@ class feed_state : public std::enable_shared_from_this<feed_state> {
   // Read by stats() and seen() from any thread; written on the strand.
   mutable std::mutex mutex_;
   std::unordered_map<std::string, entry> seen_;  // every remembered id
-  std::list<std::string_view> handled_;         // the handled ones, oldest first (keys of seen_)
+  std::list<std::string_view> handled_;          // the handled ones, oldest first (keys of seen_)
   analytics_feed_stats stats_{};
 };
 
-ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_walk(std::shared_ptr<feed_state> s, diagnostics* diag);
+ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_walk(std::shared_ptr<feed_state> s,
+                                                                diagnostics* diag);
 using initiate_feed_walk = initiation<feed_state, analytics_walk, &feed_walk, false>;
 // The diagnostics* is unused: an initiation wants at least one argument.
 ATOMS_DECL asio::awaitable<op_result<void>> feed_run(std::shared_ptr<feed_state> s, diagnostics* unused);
@@ -256,7 +257,8 @@ class analytics_feed {
   /// Hands an analytics-completed event over (unless its call was handed over already or is
   /// being handled) and returns once its handler has finished: true when this call handed it
   /// over. Other events, and any event after stop(), give false. Never throws for a handler's
-  /// exception (it is counted). Awaiting it from any executor is safe.
+  /// exception (it is counted). Awaiting it from any executor is safe. Not cancellable: stop()
+  /// ends its wait for a handler slot or for its handler.
   ATOMS_DECL asio::awaitable<bool> push(webhook_event e);
 
   /// One walk (see the class comment); completes once the handlers it started have finished.
@@ -295,7 +297,7 @@ class analytics_feed {
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_run(CompletionToken&& token = {}) {
     return asio::async_initiate<CompletionToken, void(error_code)>(detail::initiate_feed_run{state_}, token,
-                                                              static_cast<diagnostics*>(nullptr));
+                                                                   static_cast<diagnostics*>(nullptr));
   }
 
   /// Ends async_run and any walk promptly; later pushes and walks do nothing. Idempotent,

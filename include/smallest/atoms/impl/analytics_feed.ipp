@@ -5,6 +5,7 @@
 #include <smallest/atoms/analytics_feed.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/bind_cancellation_slot.hpp>
 #include <boost/asio/bind_executor.hpp>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/dispatch.hpp>
@@ -149,7 +150,8 @@ ATOMS_DECL asio::awaitable<bool> feed_state::wait_for_slot() {
   }
 }
 
-ATOMS_DECL asio::awaitable<bool> feed_state::run_handler(std::shared_ptr<feed_state> self, analytics_item item) {
+ATOMS_DECL asio::awaitable<bool> feed_state::run_handler(std::shared_ptr<feed_state> self,
+                                                         analytics_item item) {
   try {
     co_await self->handler_(std::move(item));
     co_return true;
@@ -166,14 +168,17 @@ ATOMS_DECL void feed_state::start_handler(analytics_item item, std::shared_ptr<t
     ++(item.source == analytics_source::push ? stats_.pushed : stats_.reconciled);
   }
   std::string id = item.call_id;
-  asio::co_spawn(ex_, run_handler(shared_from_this(), std::move(item)),
-                 asio::bind_executor(strand_, [self = shared_from_this(), id = std::move(id), t = std::move(t)](
-                                                  std::exception_ptr e, bool ok) { self->finish(id, ok && !e, t); }));
+  asio::co_spawn(
+      ex_, run_handler(shared_from_this(), std::move(item)),
+      asio::bind_executor(strand_, [self = shared_from_this(), id = std::move(id), t = std::move(t)](
+                                       std::exception_ptr e, bool ok) { self->finish(id, ok && !e, t); }));
 }
 
 // When the walk takes a listed call to have been updated: `updatedAt`, or else `createdAt`,
 // which is never later (the OpenAPI document's list item has only createdAt).
-inline std::optional<timestamp> walk_time(const call_log& l) { return l.updated_at ? l.updated_at : l.created_at; }
+inline std::optional<timestamp> walk_time(const call_log& l) {
+  return l.updated_at ? l.updated_at : l.created_at;
+}
 
 // The delivery's analytics in the listing's type: successMetrics (and any other member) in
 // `extra`, each metric as our encoder writes it.
@@ -214,11 +219,12 @@ ATOMS_DECL asio::awaitable<bool> feed_state::push(webhook_event e) {
     count(&analytics_feed_stats::duplicates_dropped);
     co_return false;
   }
-  analytics_item item{.call_id = ev->call_id,
-                      .agent_id = ev->agent_id.empty() ? std::nullopt : std::optional<std::string>(ev->agent_id),
-                      .analytics = from_delivery(std::move(ev->analytics)),
-                      .source = analytics_source::push,
-                      .updated_at = std::nullopt};
+  analytics_item item{
+      .call_id = ev->call_id,
+      .agent_id = ev->agent_id.empty() ? std::nullopt : std::optional<std::string>(ev->agent_id),
+      .analytics = from_delivery(std::move(ev->analytics)),
+      .source = analytics_source::push,
+      .updated_at = std::nullopt};
   auto t = std::make_shared<tally>();
   start_handler(std::move(item), t);
   while (t->pending > 0 && !stopped_)
@@ -251,16 +257,17 @@ ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_state::walk(diagnosti
   // With updatedAt listed, the first call beyond the boundary ends the walk (the order proves
   // the rest are older). With createdAt standing in, one call created long ago may have been
   // updated just now: only a page's worth of them in a row ends the walk.
-  range_options ro{.page_size = opts_.page_size,
-                   .prefetch = false,
-                   .deduplicate = true,
-                   .stop = [beyond, run = std::size_t{0}, limit = opts_.page_size](const call_log& l) mutable {
-                     if (!beyond(l)) {
-                       run = 0;
-                       return false;
-                     }
-                     return l.updated_at || ++run >= limit;
-                   }};
+  range_options ro{
+      .page_size = opts_.page_size,
+      .prefetch = false,
+      .deduplicate = true,
+      .stop = [beyond, run = std::size_t{0}, limit = opts_.page_size](const call_log& l) mutable {
+        if (!beyond(l)) {
+          run = 0;
+          return false;
+        }
+        return l.updated_at || ++run >= limit;
+      }};
   call_range range = client_.calls(opts_.filter, std::move(ro));
   range_ = &range;
   error_code ec;
@@ -286,7 +293,8 @@ ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_state::walk(diagnosti
       }
       std::optional<call_analytics> a = std::move(log.post_call_analytics);
       if (!a && opts_.fetch_missing_details) {
-        auto [de, details] = co_await client_.async_get_call(log.call_id, diag, asio::as_tuple(asio::use_awaitable));
+        auto [de, details] =
+            co_await client_.async_get_call(log.call_id, diag, asio::as_tuple(asio::use_awaitable));
         if (stopped_ || cs.cancelled() != asio::cancellation_type::none) {
           aborted = true;
           more = false;
@@ -398,7 +406,8 @@ ATOMS_DECL std::vector<std::string> feed_state::seen() const {
   return out;
 }
 
-ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_walk(std::shared_ptr<feed_state> s, diagnostics* given) {
+ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_walk(std::shared_ptr<feed_state> s,
+                                                                diagnostics* given) {
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   diag_ref diag(given);
   co_return co_await s->walk(*diag);
@@ -414,10 +423,13 @@ ATOMS_DECL asio::awaitable<bool> feed_push(std::shared_ptr<feed_state> s, webhoo
   co_return co_await s->push(std::move(e));
 }
 
-// The push, on the feed's strand, from whatever executor awaits it.
+// The push, on the feed's strand, from whatever executor awaits it. Not cancellable: co_spawn
+// is given no cancellation slot (Boost 1.81's co_spawn can use a freed signal when a
+// cancellation races its completion; see detail/operation.hpp); stop() ends its waits.
 inline asio::awaitable<bool> feed_push_from(std::shared_ptr<feed_state> s, webhook_event e) {
   auto strand = s->strand();
-  co_return co_await asio::co_spawn(strand, feed_push(std::move(s), std::move(e)), asio::use_awaitable);
+  auto token = asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable);
+  co_return co_await asio::co_spawn(strand, feed_push(std::move(s), std::move(e)), std::move(token));
 }
 inline asio::awaitable<void> feed_push_discard(std::shared_ptr<feed_state> s, webhook_event e) {
   (void)co_await feed_push_from(std::move(s), std::move(e));
