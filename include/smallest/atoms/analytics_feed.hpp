@@ -72,21 +72,26 @@ struct analytics_feed_options {
   /// `sort_by`, `order`, `date_from` and `date_to` must be unset. Pushes are not filtered.
   call_filter filter{};
   /// A call whose analytics the service lists at time t is handed over by t + staleness, as
-  /// long as the service answers and handler slots are free: async_run walks every
+  /// long as the service answers and handler slots are free: async_run starts a walk every
   /// staleness / 2, and one walk is expected to take less than staleness / 2. At least 2 ms.
   std::chrono::milliseconds staleness{std::chrono::minutes(2)};
-  /// How far back, by `updatedAt`, each walk goes: the walk ends at the first listed call
-  /// updated before now − lookback, so it costs pages in proportion to the calls updated in
-  /// that window, not to the account's history. Longer than staleness; it absorbs clock skew
-  /// between the service and this machine, and calls whose analytics come late.
+  /// How far back, by `updatedAt`, each walk goes: the listing is newest first, so the walk
+  /// ends at the first listed call updated before now − lookback and costs pages in proportion
+  /// to the calls updated in that window, not to the account's history. The OpenAPI document's
+  /// list item has no `updatedAt`: when it is missing, `createdAt` (never later) stands in, the
+  /// calls created before the boundary are skipped, and a page's worth of them in a row ends
+  /// the walk (one call created long ago and updated just now cannot end it). So lookback
+  /// must cover a call's creation to its analysis (its duration plus the analysis delay), and
+  /// be at least staleness; it also absorbs clock skew between the service and this machine.
   std::chrono::milliseconds lookback{std::chrono::hours(1)};
   /// How far back the first walk goes (the backfill after a start); lookback when unset.
   std::optional<std::chrono::milliseconds> backfill{};
   /// Calls per page of the walk: 1–500.
   std::size_t page_size = 100;
-  /// The ids remembered to drop duplicates: handled ones, oldest forgotten first, plus those
-  /// whose handler is running. An id forgotten comes again if something brings it back, so
-  /// the walk never goes below the newest `updatedAt` forgotten (see analytics_feed).
+  /// The ids remembered to drop duplicates, those whose handler is running included; the
+  /// oldest handled one is forgotten first. The walk never goes below the time of the newest
+  /// one forgotten (see analytics_feed): keep it above the number of calls in one lookback
+  /// window.
   std::size_t max_seen = 100'000;
   /// Handlers running at once, pushes and walk together: 1 to max_seen. A walk waits for a
   /// slot; so does a push.
@@ -218,16 +223,17 @@ using initiate_feed_run = initiation<feed_state, void, &feed_run, false>;
 ///   it ran is not kept: the walk is what brings the call back.
 /// - **Reconciliation** hands over the listed calls whose status is `completed` and whose
 ///   `postCallAnalytics` are present; a completed call without them yet is counted `not_ready`
-///   and taken by a later walk. The walk ends at the first call updated before
-///   now − lookback (the listing is newest first), or before `forgotten_until`. A walk's error
-///   (a 503 the client's retries did not get past, a timeout) ends that walk only: it is
-///   recorded in stats() and the next period starts over.
-/// - **Bounded memory.** At most max_seen ids are remembered. When one is forgotten, the walk's
-///   boundary rises to its `updatedAt` (for a push not yet listed, the time it arrived), so a
-///   forgotten id inside the lookback window is not handed over again. The price: a call updated
-///   before that mark and never handed over is not reconciled any more; that needs more than
-///   max_seen calls handed over between its update and the next walk, so choose max_seen above
-///   the calls of one staleness period.
+///   and taken by a later walk. The walk ends at the lookback boundary (see
+///   analytics_feed_options::lookback) or at `forgotten_until`. A walk's error (a 503 the
+///   client's retries did not get past, a timeout) ends that walk only: it is recorded in
+///   stats() and the next period starts over.
+/// - **Bounded memory.** At most max_seen ids are remembered (those whose handler runs
+///   included). When one is forgotten, walks skip everything at or below its time: the
+///   boundary rises to its listed `updatedAt` (or `createdAt`; for a push the walk has not
+///   listed yet, the time it arrived), so a forgotten id inside the lookback window is not
+///   handed over again. The price: once that mark reaches into the lookback window, a call
+///   below it that was never handed over is not reconciled any more. Choose max_seen above the
+///   number of calls in one lookback window and the mark stays below the window.
 /// - **Staleness.** Analytics the service lists at time t are handed over by t + staleness, as
 ///   long as the service answers and a walk takes under staleness / 2.
 /// - **Threads.** Safe on a multi-threaded io_context: the feed's state lives on a strand.

@@ -361,6 +361,8 @@ ATOMS_DECL asio::awaitable<op_result<void>> feed_state::run() {
   asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
   error_code result;
   while (!stopped_) {
+    // Walks start every staleness / 2 (or as soon as the last one ends, if it took longer).
+    const auto started = asio::steady_timer::clock_type::now();
     diagnostics diag;
     auto [ec, w] = co_await walk(diag);  // a failed walk is in stats(); the next period retries
     (void)w;
@@ -370,7 +372,7 @@ ATOMS_DECL asio::awaitable<op_result<void>> feed_state::run() {
       break;
     }
     if (stopped_) break;
-    sleep_.expires_after(opts_.staleness / 2);
+    sleep_.expires_at(started + opts_.staleness / 2);
     auto [sec] = co_await sleep_.async_wait(asio::as_tuple(asio::use_awaitable));
     (void)sec;  // the period passed, stop() woke it, or the run was cancelled
     if (cs.cancelled() != asio::cancellation_type::none) {
