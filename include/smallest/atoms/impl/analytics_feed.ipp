@@ -180,6 +180,35 @@ inline std::optional<timestamp> walk_time(const call_log& l) {
   return l.updated_at ? l.updated_at : l.created_at;
 }
 
+// Whether a listed call lies beyond the walk's boundary: updated before now − lookback, or at
+// or below the time of the newest id forgotten. (Named types, not lambdas: a coroutine frame
+// holding a lambda trips g++ 12's -Wsubobject-linkage in separate compilation.)
+struct walk_boundary {
+  timestamp boundary;
+  std::optional<timestamp> floor;
+  bool operator()(const call_log& l) const {
+    const std::optional<timestamp> t = walk_time(l);
+    return t && (*t < boundary || (floor && *t <= *floor));
+  }
+};
+
+// range_options::stop of a walk. With updatedAt listed, the first call beyond the boundary
+// ends the walk (the order proves the rest are older). With createdAt standing in, one call
+// created long ago may have been updated just now: only a page's worth of them in a row ends
+// the walk.
+struct walk_stop {
+  walk_boundary beyond;
+  std::size_t limit = 1;
+  std::size_t run = 0;
+  bool operator()(const call_log& l) {
+    if (!beyond(l)) {
+      run = 0;
+      return false;
+    }
+    return l.updated_at || ++run >= limit;
+  }
+};
+
 // The delivery's analytics in the listing's type: successMetrics (and any other member) in
 // `extra`, each metric as our encoder writes it.
 inline call_analytics from_delivery(webhook_analytics&& w) {
@@ -250,24 +279,11 @@ ATOMS_DECL asio::awaitable<op_result<analytics_walk>> feed_state::walk(diagnosti
     std::lock_guard lock(mutex_);
     floor = stats_.forgotten_until;
   }
-  auto beyond = [boundary, floor](const call_log& l) {
-    const std::optional<timestamp> t = walk_time(l);
-    return t && (*t < boundary || (floor && *t <= *floor));
-  };
-  // With updatedAt listed, the first call beyond the boundary ends the walk (the order proves
-  // the rest are older). With createdAt standing in, one call created long ago may have been
-  // updated just now: only a page's worth of them in a row ends the walk.
-  range_options ro{
-      .page_size = opts_.page_size,
-      .prefetch = false,
-      .deduplicate = true,
-      .stop = [beyond, run = std::size_t{0}, limit = opts_.page_size](const call_log& l) mutable {
-        if (!beyond(l)) {
-          run = 0;
-          return false;
-        }
-        return l.updated_at || ++run >= limit;
-      }};
+  const walk_boundary beyond{boundary, floor};
+  range_options ro{.page_size = opts_.page_size,
+                   .prefetch = false,
+                   .deduplicate = true,
+                   .stop = walk_stop{beyond, opts_.page_size}};
   call_range range = client_.calls(opts_.filter, std::move(ro));
   range_ = &range;
   error_code ec;
