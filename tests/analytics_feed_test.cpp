@@ -23,6 +23,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -113,9 +114,10 @@ asio::awaitable<unsigned> feed_post(unsigned short port, std::string body) {
   co_return rec ? 0u : res.result_int();
 }
 
-// Waits (polling, up to `limit`) until `done()`; true if it came.
-template <class Done>
-asio::awaitable<bool> feed_until(Done done, std::chrono::milliseconds limit = 10s) {
+// Waits (polling, up to `limit`) until `done()`; true if it came. (A std::function, not a
+// template parameter: a lambda in a coroutine frame trips g++ 12's -Wsubobject-linkage in the
+// unity build.)
+asio::awaitable<bool> feed_until(std::function<bool()> done, std::chrono::milliseconds limit = 10s) {
   asio::steady_timer t(co_await asio::this_coro::executor);
   for (auto end = std::chrono::steady_clock::now() + limit; !done();) {
     if (std::chrono::steady_clock::now() > end) co_return false;
