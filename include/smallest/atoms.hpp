@@ -5,6 +5,7 @@
 // atoms-cpp: a C++20 coroutine client for the Smallest.ai Atoms API.
 // Everything a user needs; the emulator for tests is <smallest/atoms/testing/emulator.hpp>.
 
+#include <smallest/atoms/analytics_feed.hpp>
 #include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/client.hpp>
 #include <smallest/atoms/details_range.hpp>

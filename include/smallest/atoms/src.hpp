@@ -17,6 +17,7 @@
 #include <smallest/atoms/http/impl/pool.ipp>
 #include <smallest/atoms/http/impl/url.ipp>
 #include <smallest/atoms/impl/agent.ipp>
+#include <smallest/atoms/impl/analytics_feed.ipp>
 #include <smallest/atoms/impl/audience.ipp>
 #include <smallest/atoms/impl/call_details.ipp>
 #include <smallest/atoms/impl/call_filter.ipp>
