@@ -76,25 +76,33 @@ TEST_SUITE("webhook feed") {
     atoms_test::run(
         [&](asio::io_context& io) -> asio::awaitable<void> {
           atoms::client c{io.get_executor(), atoms_test::options_for(emu)};
-          agent = co_await c.async_create_agent({.name = "Feed agent"});
+          // g++ 12: a temporary in a co_await expression is destroyed twice; name each argument.
+          atoms::agent_create_request new_agent{.name = "Feed agent"};
+          agent = co_await c.async_create_agent(new_agent);
           atoms::post_call_config metrics;
-          metrics.disposition_metrics = {
-              {.identifier = "interested", .prompt = "Is the customer interested?",
-               .type = atoms::metric_type::enumeration, .choices = {"yes", "no"}},
-              {.identifier = "callback", .prompt = "Did they ask for a call back?", .type = atoms::metric_type::boolean}};
+          metrics.disposition_metrics = {{.identifier = "interested",
+                                          .prompt = "Is the customer interested?",
+                                          .type = atoms::metric_type::enumeration,
+                                          .choices = {"yes", "no"}},
+                                         {.identifier = "callback",
+                                          .prompt = "Did they ask for a call back?",
+                                          .type = atoms::metric_type::boolean}};
           co_await c.async_set_post_call_config(agent, metrics);
           // The receiver needs the secret, and the webhook the receiver's URL: make the webhook
           // first, then point it at the receiver.
-          const std::string id =
-              co_await c.async_create_webhook({.endpoint = "http://127.0.0.1:1/not-yet", .description = "feed"});
+          atoms::webhook_create_request new_webhook{.endpoint = "http://127.0.0.1:1/not-yet",
+                                                    .description = "feed"};
+          const std::string id = co_await c.async_create_webhook(new_webhook);
           const std::string secret = co_await c.async_get_webhook_secret(id);
 
-          atoms::analytics_feed feed(c, {.filter = {.agent_ids = {agent}}}, sink.handler());
+          atoms::analytics_feed_options feed_opts{.filter = {.agent_ids = {agent}}};
+          atoms::analytics_feed feed(c, feed_opts, sink.handler());
           atoms::webhook_receiver rx(io.get_executor(), {.secret = secret, .path = "/atoms/webhook"},
                                      feed.webhook_handler());
           const unsigned short port = rx.listen({asio::ip::make_address("127.0.0.1"), 0});
-          co_await c.async_update_webhook(
-              id, {.endpoint = "http://127.0.0.1:" + std::to_string(port) + "/atoms/webhook"});
+          atoms::webhook_update to_receiver{.endpoint = "http://127.0.0.1:" + std::to_string(port) +
+                                                        "/atoms/webhook"};
+          co_await c.async_update_webhook(id, to_receiver);
           const std::vector<atoms::webhook_event_type> types{atoms::webhook_event_type::post_conversation,
                                                              atoms::webhook_event_type::analytics_completed};
           co_await c.async_set_webhook_subscriptions(agent, id, types);
@@ -130,10 +138,10 @@ TEST_SUITE("webhook feed") {
 
     // Exactly once, for exactly the calls made.
     std::set<std::string> got;
-    for (const auto& [id, n] : sink.times) {
-      CAPTURE(id);
-      CHECK(n == 1);
-      got.insert(id);
+    for (const auto& entry : sink.times) {
+      CAPTURE(entry.first);
+      CHECK(entry.second == 1);
+      got.insert(entry.first);
     }
     CHECK(got == made);
     CHECK(sink.typed_metrics == 2 * calls);  // both metrics, each typed as configured
