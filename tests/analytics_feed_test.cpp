@@ -186,8 +186,21 @@ TEST_SUITE("analytics feed") {
         CHECK(status == 200);
       }
       REQUIRE(co_await feed_until([&] { return sink.size() == 5; }));
+      // The same delivery twice at once: both answered 200, handed over once.
+      std::vector<unsigned> dup_status;
+      for (int copy = 0; copy < 2; ++copy)
+        asio::co_spawn(
+            io,
+            [&]() -> asio::awaitable<void> {
+              dup_status.push_back(co_await feed_post(port, feed_delivery("CALL-PUSH-DUP")));
+            },
+            asio::detached);
+      REQUIRE(co_await feed_until([&] { return dup_status.size() == 2 && sink.size() == 6; }));
+      CHECK(dup_status == std::vector<unsigned>{200, 200});
+      REQUIRE(co_await feed_until([&] { return feed.stats().duplicates_dropped == 1; }));
+      CHECK(sink.size() == 6);
       CHECK(sink.all_once());
-      CHECK(sink.from(atoms::analytics_source::push) == 5);
+      CHECK(sink.from(atoms::analytics_source::push) == 6);
       const atoms::analytics_item& a = sink.items[0];
       CHECK(a.call_id == "CALL-PUSH-0");
       CHECK(a.agent_id == feed_agent);
@@ -203,11 +216,11 @@ TEST_SUITE("analytics feed") {
       CHECK(std::get<bool>(success[0].typed()) == true);
       CHECK(atoms::to_string(a.source) == "push");
       const auto st = feed.stats();
-      CHECK(st.pushed == 5);
+      CHECK(st.pushed == 6);
       CHECK(st.reconciled == 0);
-      CHECK(st.seen == 5);
+      CHECK(st.seen == 6);
       CHECK(st.in_flight == 0);
-      CHECK(feed.seen().size() == 5);
+      CHECK(feed.seen().size() == 6);
       // Other events are not analytics: counted, not handed over.
       atoms::webhook_event pre = boost::json::value_to<atoms::webhook_event>(boost::json::parse(
           R"({"url":"u","description":"d","event":"a.pre-conversation","id":"1","metadata":{"agentId":"a","eventType":"pre-conversation","conversationType":"telephonyInbound","toPhone":"+1","fromPhone":"+2","callId":"CALL-PRE"}})"));
@@ -481,6 +494,7 @@ TEST_SUITE("analytics feed") {
       w = co_await again.async_reconcile_once();
       CHECK(w.handed_over == 3);
       CHECK(w.already_seen == 5);
+      CHECK(!(co_await again.push(feed_event(persisted[0]))));
       for (const auto& item : sink2.items)
         CHECK(std::find(persisted.begin(), persisted.begin() + 5, item.call_id) == persisted.begin() + 5);
     });

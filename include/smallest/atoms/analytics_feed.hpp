@@ -58,10 +58,12 @@ struct analytics_item {
   std::optional<std::string> agent_id{};
   /// The summary and the disposition metrics (each metric's `typed()` reads its value by its
   /// declared type); a delivery's `successMetrics` (and any other member) are kept in `extra`,
-  /// under the key the service sent them with.
+  /// under the key the service sent them with (each metric as value_from writes a
+  /// disposition_metric: read them back with value_to).
   call_analytics analytics{};
   analytics_source source = analytics_source::push;
-  /// The call's `updatedAt` as listed; nullopt for a push (a delivery does not carry it).
+  /// The call's `updatedAt` as listed (nullopt when the listing does not send it); nullopt for
+  /// a push (a delivery does not carry it).
   std::optional<timestamp> updated_at{};
 };
 
@@ -136,7 +138,8 @@ struct analytics_feed_stats {
   std::size_t pages = 0;               ///< pages listed, over all walks
   error_code last_walk_error{};        ///< {} when the last walk went to its end
   std::string last_walk_message{};     ///< its diagnostics' message (never a secret)
-  /// The newest `updatedAt` among the forgotten ids: walks stop there (see analytics_feed).
+  /// The newest time among the forgotten ids (listed `updatedAt`, else `createdAt`, else when
+  /// the push arrived): walks stop there (see analytics_feed).
   std::optional<timestamp> forgotten_until{};
 };
 
