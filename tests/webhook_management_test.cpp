@@ -281,6 +281,32 @@ TEST_SUITE("webhook management") {
     });
   }
 
+  TEST_CASE("a callback gets the same results, never inside the initiating call") {
+    emulator emu;
+    asio::io_context io;
+    atoms::client c{io.get_executor(), options_for(emu)};
+    bool listed = false, refused = false;
+    atoms::error_code list_ec, refuse_ec;
+    std::size_t count = 99;
+    c.async_get_webhooks([&](atoms::error_code ec, std::vector<atoms::webhook> all) {
+      listed = true;
+      list_ec = ec;
+      count = all.size();
+    });
+    c.async_delete_webhook("", [&](atoms::error_code ec) {
+      refused = true;
+      refuse_ec = ec;
+    });
+    CHECK_FALSE(listed);
+    CHECK_FALSE(refused);  // a refusal too completes later, on the executor
+    io.run_for(20s);
+    CHECK(listed);
+    CHECK_FALSE(list_ec);
+    CHECK(count == 0);
+    CHECK(refused);
+    CHECK(refuse_ec == atoms::errc::invalid_argument);
+  }
+
   TEST_CASE("get_webhook reads an array of one, and null as not found") {
     emulator emu;
     const std::string id = "60d0fe4f5311236168a109ca";
