@@ -1520,6 +1520,17 @@ TEST_SUITE("emulator program") {
       CHECK(p.read_stderr() == "atoms-emulator: --fault slow: status applies to status faults only\n");
     }
     {
+      atoms_test::child_process p = emulator_process({"--delivery-drop", "1.5"});
+      CHECK(p.wait(10s) == 2);
+      CHECK(p.read_stderr() == "atoms-emulator: --delivery-drop wants a share from 0 to 1, not \"1.5\"\n");
+    }
+    {
+      atoms_test::child_process p =
+          emulator_process({"--delivery-delay-min", "50", "--delivery-delay-max", "10"});
+      CHECK(p.wait(10s) == 2);
+      CHECK(p.read_stderr() == "atoms-emulator: --delivery-delay-min must not exceed --delivery-delay-max\n");
+    }
+    {
       atoms_test::child_process p = emulator_process({"--help"});
       CHECK(p.wait(10s) == 0);
       CHECK(p.read_stdout().starts_with("usage: atoms-emulator"));

@@ -11,9 +11,14 @@
 
 #include <doctest/doctest.h>
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
+#include <boost/asio/detached.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http.hpp>
 #include <boost/json/parse.hpp>
 #include <boost/json/serialize.hpp>
 
@@ -82,6 +87,57 @@ class mgmt_receiver {
   std::vector<atoms::webhook_event> events_;
   atoms::webhook_receiver rx_;
   unsigned short port_ = 0;
+  std::thread thread_;
+};
+
+// A plain listener on 127.0.0.1 that answers 200 to one request and keeps it whole.
+class mgmt_capture {
+ public:
+  mgmt_capture() : acceptor_(io_, {asio::ip::make_address("127.0.0.1"), 0}) {
+    asio::co_spawn(io_, serve(), asio::detached);
+    thread_ = std::thread([this] { io_.run_for(20s); });
+  }
+  ~mgmt_capture() {
+    io_.stop();
+    thread_.join();
+  }
+  mgmt_capture(const mgmt_capture&) = delete;
+  mgmt_capture& operator=(const mgmt_capture&) = delete;
+  std::string url() const {
+    return "http://localhost:" + std::to_string(acceptor_.local_endpoint().port()) + "/in";
+  }
+  // The request, once read.
+  std::optional<boost::beast::http::request<boost::beast::http::string_body>> taken() {
+    std::lock_guard lock(mutex_);
+    return request_;
+  }
+
+ private:
+  // Never throws: a failure leaves request_ empty, and the test says so.
+  asio::awaitable<void> serve() {
+    namespace bhttp = boost::beast::http;
+    constexpr auto no_throw = asio::as_tuple(asio::use_awaitable);
+    auto [aec, socket] = co_await acceptor_.async_accept(no_throw);
+    if (aec) co_return;
+    boost::beast::flat_buffer buffer;
+    bhttp::request<bhttp::string_body> req;
+    auto [rec, n] = co_await bhttp::async_read(socket, buffer, req, no_throw);
+    if (rec) co_return;
+    {
+      std::lock_guard lock(mutex_);
+      request_ = req;
+    }
+    bhttp::response<bhttp::string_body> res{bhttp::status::ok, 11};
+    res.keep_alive(false);
+    res.prepare_payload();
+    auto [wec, m] = co_await bhttp::async_write(socket, res, no_throw);
+    (void)wec;
+  }
+
+  asio::io_context io_;
+  asio::ip::tcp::acceptor acceptor_;
+  std::mutex mutex_;
+  std::optional<boost::beast::http::request<boost::beast::http::string_body>> request_;
   std::thread thread_;
 };
 
@@ -279,6 +335,32 @@ TEST_SUITE("webhook management") {
       CHECK(no_agent == atoms::condition::not_found);
       CHECK(diag.message == "Agent not found");
     });
+  }
+
+  TEST_CASE("a callback gets the same results, never inside the initiating call") {
+    emulator emu;
+    asio::io_context io;
+    atoms::client c{io.get_executor(), options_for(emu)};
+    bool listed = false, refused = false;
+    atoms::error_code list_ec, refuse_ec;
+    std::size_t count = 99;
+    c.async_get_webhooks([&](atoms::error_code ec, std::vector<atoms::webhook> all) {
+      listed = true;
+      list_ec = ec;
+      count = all.size();
+    });
+    c.async_delete_webhook("", [&](atoms::error_code ec) {
+      refused = true;
+      refuse_ec = ec;
+    });
+    CHECK_FALSE(listed);
+    CHECK_FALSE(refused);  // a refusal too completes later, on the executor
+    io.run_for(20s);
+    CHECK(listed);
+    CHECK_FALSE(list_ec);
+    CHECK(count == 0);
+    CHECK(refused);
+    CHECK(refuse_ec == atoms::errc::invalid_argument);
   }
 
   TEST_CASE("get_webhook reads an array of one, and null as not found") {
@@ -567,6 +649,49 @@ TEST_SUITE("webhook management") {
     REQUIRE(emu.wait_deliveries_idle(10s));
     CHECK(emu.delivery_stats().undeliverable == 3);
     CHECK(emu.delivery_stats().attempted == 3);
+  }
+
+  TEST_CASE(
+      "a delivery's request: POST, JSON, X-Signature as webhook_signature computes it, custom headers") {
+    emulator emu;
+    const std::string agent = emu.agent_ids().at(0);
+    mgmt_capture capture;
+    const atoms::webhook_create_request create{
+        .endpoint = capture.url(),
+        .description = "capture",
+        .events = {{.agent_id = agent, .event_type = atoms::webhook_event_type::pre_conversation}}};
+    const atoms::webhook_update headers{
+        .headers = std::map<std::string, std::string>{{"x-api-key", "gw-key"}, {"X-Tenant", "t1"}}};
+    std::string secret;
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      atoms::client c{io.get_executor(), options_for(emu)};
+      const std::string id = co_await c.async_create_webhook(create);
+      co_await c.async_update_webhook(id, headers);
+      secret = co_await c.async_get_webhook_secret(id);
+    });
+    const std::string call_id = emu.complete_call({.agent_id = agent});
+    REQUIRE(emu.wait_deliveries_idle(10s));
+    CHECK(emu.delivery_stats().delivered == 1);
+    const auto req = capture.taken();
+    REQUIRE(req.has_value());
+    CHECK(req->method() == boost::beast::http::verb::post);
+    CHECK(req->target() == "/in");
+    CHECK((*req)[boost::beast::http::field::content_type] == "application/json");
+    CHECK((*req)["X-Signature"] == atoms::webhook_signature(req->body(), secret));
+    CHECK((*req)["x-api-key"] == "gw-key");
+    CHECK((*req)["X-Tenant"] == "t1");
+    const auto body = boost::json::parse(req->body());
+    CHECK(body.at("url").as_string() == capture.url());
+    CHECK(body.at("description") == "capture");
+    CHECK(body.at("event").as_string() == agent + ".pre-conversation");
+    const auto& m = body.at("metadata").as_object();
+    CHECK(m.size() == 6);  // WebhookEventPreConversation's metadata, nothing else
+    CHECK(m.at("eventType") == "pre-conversation");
+    CHECK(m.at("callId").as_string() == call_id);
+    CHECK(m.at("conversationType") == "telephonyOutbound");
+    CHECK(m.at("toPhone") == "+15557654321");
+    CHECK(m.contains("fromPhone"));
+    CHECK(m.at("agentId").as_string() == agent);
   }
 
   TEST_CASE("delivery faults: drop all, duplicate all, corrupt all, delay") {

@@ -904,8 +904,9 @@ class client {
   ///   connection.
   /// - Errors: errc::invalid_argument (nothing is sent) for an empty id, `.` or `..`, no
   ///   event type (async_delete_webhook_subscriptions removes them all), or the unknown type;
-  ///   `condition::not_found` ("Agent not found") for an unknown agent; a 400 for an unknown
-  ///   webhook. Otherwise as async_get_call.
+  ///   `condition::not_found` for an unknown agent ("Agent not found") or webhook (the
+  ///   document names no status for it; the emulator answers 404 "Webhook not found"), a 400
+  ///   for a webhook id that is not an ObjectId. Otherwise as async_get_call.
   template <BOOST_ASIO_COMPLETION_TOKEN_FOR(void(error_code)) CompletionToken = detail::default_token>
   auto async_set_webhook_subscriptions(std::string agent_id, std::string webhook_id,
                                        std::vector<webhook_event_type> event_types, diagnostics& diag,
