@@ -16,6 +16,7 @@
 
 #include <chrono>
 #include <cstddef>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -48,8 +49,9 @@ struct whf_sink {
 };
 
 // Polls `done()` every 5 ms for up to `limit`, without blocking the io_context.
-template <class Done>
-asio::awaitable<bool> whf_until(Done done, std::chrono::milliseconds limit) {
+// A std::function, not a template parameter: a lambda type in a coroutine frame trips
+// -Wsubobject-linkage in the unity build (g++ 12).
+asio::awaitable<bool> whf_until(std::function<bool()> done, std::chrono::milliseconds limit) {
   asio::steady_timer t(co_await asio::this_coro::executor);
   for (const auto end = std::chrono::steady_clock::now() + limit; !done();) {
     if (std::chrono::steady_clock::now() > end) co_return false;
