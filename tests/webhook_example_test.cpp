@@ -106,14 +106,15 @@ TEST_SUITE("webhook example") {
       return smallest::atoms::webhook_signature(body, webhook_secret);
     };
     const std::string analytics = atoms_test::analytics_body();
-    CHECK(post(rx.port(), whx_path, atoms_test::pre_conversation_body, sign(atoms_test::pre_conversation_body)) ==
-          200);
+    CHECK(post(rx.port(), whx_path, atoms_test::pre_conversation_body,
+               sign(atoms_test::pre_conversation_body)) == 200);
     CHECK(post(rx.port(), whx_path, atoms_test::post_conversation_body,
                sign(atoms_test::post_conversation_body)) == 200);
     CHECK(post(rx.port(), whx_path, analytics, sign(analytics)) == 200);
     // Refused, and printed nowhere on stdout.
     CHECK(post(rx.port(), whx_path, analytics, std::nullopt) == 401);
-    CHECK(post(rx.port(), whx_path, analytics, smallest::atoms::webhook_signature(analytics, "another")) == 401);
+    CHECK(post(rx.port(), whx_path, analytics, smallest::atoms::webhook_signature(analytics, "another")) ==
+          401);
     CHECK(post(rx.port(), whx_path, analytics, sign(analytics).substr(0, 40)) == 401);
     CHECK(post(rx.port(), whx_path, "{}", sign("{}")) == 400);
     CHECK(post(rx.port(), "/elsewhere", analytics, sign(analytics)) == 404);
@@ -179,11 +180,11 @@ TEST_SUITE("webhook example") {
 
   TEST_CASE("atoms-webhook-receiver refuses a bad command line with status 2") {
     const std::vector<std::vector<std::string>> bad{
-        {"--secret", "s"},                                  // no port
-        {"--port", "0"},                                    // no secret
-        {"--port", "0", "--secret", ""},                    // an empty one
-        {"--port", "70000", "--secret", "s"},               // not a port
-        {"--port", "0", "--secret", "s", "--path", "x"},    // not a path
+        {"--secret", "s"},                                // no port
+        {"--port", "0"},                                  // no secret
+        {"--port", "0", "--secret", ""},                  // an empty one
+        {"--port", "70000", "--secret", "s"},             // not a port
+        {"--port", "0", "--secret", "s", "--path", "x"},  // not a path
         {"--port", "0", "--secret", "s", "--max-body", "0"},
         {"--port", "0", "--secret", "s", "--unknown"},
     };
