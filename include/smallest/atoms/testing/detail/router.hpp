@@ -15,6 +15,10 @@
 #include <smallest/atoms/testing/detail/dataset.hpp>
 #include <smallest/atoms/testing/detail/json_text.hpp>
 
+#include <boost/json/object.hpp>
+#include <boost/json/parse.hpp>
+#include <boost/json/value.hpp>
+
 #include <functional>
 #include <optional>
 #include <string>
@@ -100,6 +104,14 @@ struct route_request {
     for (const auto& [k, v] : query)
       if (k == name) return std::string_view(v);
     return std::nullopt;
+  }
+
+  // The body as a JSON object; nullopt when it is not JSON or not an object.
+  std::optional<boost::json::object> json_object() const {
+    boost::system::error_code ec;
+    boost::json::value v = boost::json::parse(body, ec);
+    if (ec || !v.is_object()) return std::nullopt;
+    return std::move(v.get_object());
   }
 };
 

@@ -76,13 +76,6 @@ inline bool contains_folded(std::string_view text, std::string_view needle) {
   return lowered(text).find(lowered(needle)) != std::string::npos;
 }
 
-inline std::optional<boost::json::object> json_body(const route_request& req) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(req.body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.get_object());
-}
-
 inline std::int64_t ceil_div(std::int64_t a, std::int64_t b) { return b <= 0 ? 0 : (a + b - 1) / b; }
 
 // ---------------------------------------------------------------------------------------
@@ -123,7 +116,7 @@ inline bool campaign_holds_agent(std::string_view status) {
 // slmModel, globalKnowledgeBaseId, defaultVariables) are kept as given; unknown keys are
 // ignored, as Express does.
 inline http_answer create_agent(const route_request& req, dataset& data) {
-  const auto body = json_body(req);
+  const auto body = req.json_object();
   if (!body) return error_answer(400, "The body must be a JSON object");
   std::vector<std::string> errors;
   const auto* name = body->if_contains("name");
@@ -419,7 +412,7 @@ inline http_answer list_audience_members(const route_request& req, dataset& data
 // number that is not E.164 (named by its index), and for one already in the audience or
 // given twice (the create route's duplicate message); nothing is added then.
 inline http_answer add_audience_members(const route_request& req, dataset& data) {
-  const auto body = json_body(req);
+  const auto body = req.json_object();
   const auto* list = body ? body->if_contains("members") : nullptr;
   if (list == nullptr || !list->is_array() || list->get_array().empty())
     return error_answer(400, "members must be a non-empty array");
@@ -511,7 +504,7 @@ inline boost::json::object campaign_populated(dataset& data, const campaign_reco
 // number id; a scheduledAt that is not ISO 8601 or not in the future; maxRetries outside
 // 0..10, retryDelay outside 1..1440 (both integers).
 inline http_answer create_campaign(const route_request& req, dataset& data) {
-  const auto body = json_body(req);
+  const auto body = req.json_object();
   if (!body) return error_answer(400, "The body must be a JSON object");
   std::vector<std::string> errors;
   const auto text = [&](std::string_view key, bool required) -> std::string {

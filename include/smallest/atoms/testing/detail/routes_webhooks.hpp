@@ -35,13 +35,6 @@ inline http_answer webhook_json_answer(unsigned status, boost::json::value data)
   return {status, to_json_text(boost::json::object{{"status", true}, {"data", std::move(data)}})};
 }
 
-inline std::optional<boost::json::object> webhook_json_body(const route_request& req) {
-  boost::system::error_code ec;
-  boost::json::value v = boost::json::parse(req.body, ec);
-  if (ec || !v.is_object()) return std::nullopt;
-  return std::move(v.get_object());
-}
-
 // "http(s)://host..." with a host: what the service's URL validation accepts, roughly.
 inline bool valid_webhook_url(std::string_view url) {
   std::string_view rest;
@@ -170,7 +163,7 @@ inline http_answer get_webhooks_route(const route_request& req, dataset& data) {
 
 // POST /webhook: {endpoint, description, events: [{agentId, eventType}]} → 201 the id.
 inline http_answer create_webhook_route(const route_request& req, dataset& data) {
-  const auto body = webhook_json_body(req);
+  const auto body = req.json_object();
   if (!body) return error_answer(400, "Request body must be a JSON object");
   const auto* endpoint = body->if_contains("endpoint");
   if (endpoint == nullptr || !endpoint->is_string() || endpoint->get_string().empty())
@@ -218,7 +211,7 @@ inline http_answer create_webhook_route(const route_request& req, dataset& data)
 inline http_answer update_webhook_route(const route_request& req, dataset& data) {
   const std::string& id = req.param("id");
   if (!is_object_id(id)) return error_answer(400, webhook_invalid_id_message);
-  const auto body = webhook_json_body(req);
+  const auto body = req.json_object();
   if (!body) return error_answer(400, "Request body must be a JSON object");
   const auto* endpoint = body->if_contains("endpoint");
   const auto* description = body->if_contains("description");
@@ -276,7 +269,7 @@ inline http_answer get_subscriptions_route(const route_request& req, dataset& da
 inline http_answer set_subscriptions_route(const route_request& req, dataset& data) {
   const std::string& agent = req.param("id");
   if (!data.agents.get(agent)) return agent_not_found_for_webhooks();
-  const auto body = webhook_json_body(req);
+  const auto body = req.json_object();
   if (!body) return error_answer(400, "Request body must be a JSON object");
   const auto* types = body->if_contains("eventTypes");
   const auto* webhook_id = body->if_contains("webhookId");

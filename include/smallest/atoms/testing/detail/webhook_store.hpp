@@ -19,6 +19,7 @@
 
 #include <smallest/atoms/testing/detail/json_text.hpp>
 #include <smallest/atoms/testing/detail/record_fields.hpp>
+#include <smallest/atoms/testing/detail/rng.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/object.hpp>
@@ -51,36 +52,6 @@ inline bool known_webhook_event_type(std::string_view t) {
     if (k == t) return true;
   return false;
 }
-
-// SplitMix64, as synthetic_calls.hpp's rng (which this header cannot include: that one
-// includes dataset.hpp, which includes this one).
-class delivery_rng {
- public:
-  explicit delivery_rng(std::uint64_t seed) : state_(seed) {}
-  std::uint64_t next() {
-    std::uint64_t z = (state_ += 0x9e3779b97f4a7c15ULL);
-    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
-    z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
-    return z ^ (z >> 31);
-  }
-  std::int64_t between(std::int64_t lo, std::int64_t hi) {
-    return lo + static_cast<std::int64_t>(next() % static_cast<std::uint64_t>(hi - lo + 1));
-  }
-  // A share of 0 is never drawn, 1 always (a draw is in [0, 1)).
-  bool chance(double p) { return static_cast<double>(next() >> 11) * 0x1.0p-53 < p; }
-  std::string hex(std::size_t digits) {
-    static constexpr char alphabet[] = "0123456789abcdef";
-    std::string s;
-    while (s.size() < digits) {
-      std::uint64_t bits = next();
-      for (int i = 0; i < 16 && s.size() < digits; ++i, bits >>= 4) s += alphabet[bits & 0xf];
-    }
-    return s;
-  }
-
- private:
-  std::uint64_t state_;
-};
 
 // A Mongo ObjectId: 24 lower- or upper-case hex digits.
 inline bool is_object_id(std::string_view id) {
@@ -121,7 +92,7 @@ inline std::string fresh_object_id() {
   std::string id(8, '0');
   for (int i = 7; i >= 0; --i)
     id[static_cast<std::size_t>(7 - i)] = digits[(static_cast<std::uint64_t>(seconds) >> (4 * i)) & 0xf];
-  delivery_rng r(process ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15ULL));
+  rng r(process ^ (counter.fetch_add(1) * 0x9e3779b97f4a7c15ULL));
   return id + r.hex(16);
 }
 
@@ -250,7 +221,7 @@ class webhook_store {
     validate(plan);
     std::lock_guard lock(mutex);
     faults_ = plan;
-    rng_ = delivery_rng(plan.seed);
+    rng_ = rng(plan.seed);
   }
 
   // Installed by the server before it serves; called outside the lock with each POST to make.
@@ -259,7 +230,7 @@ class webhook_store {
   // A fresh secret: 32 random bytes, in hex.
   static std::string new_secret() {
     std::random_device rd;
-    delivery_rng r((std::uint64_t{rd()} << 32) ^ rd());
+    rng r((std::uint64_t{rd()} << 32) ^ rd());
     return r.hex(64);
   }
 
@@ -345,7 +316,7 @@ class webhook_store {
 
  private:
   delivery_fault_plan faults_{};
-  delivery_rng rng_{1};
+  rng rng_{1};
   std::size_t corrupt_turn_ = 0;
   std::function<void(delivery_job)> sink_;
   mutable std::mutex pending_mutex_;
