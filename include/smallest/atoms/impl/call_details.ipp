@@ -113,9 +113,7 @@ ATOMS_DECL disposition_metric tag_invoke(boost::json::value_to_tag<disposition_m
 }
 
 ATOMS_DECL disposition_metric const* call_analytics::find(std::string_view identifier) const noexcept {
-  for (auto const& m : disposition_metrics)
-    if (m.identifier == identifier) return &m;
-  return nullptr;
+  return detail::find_metric(disposition_metrics, identifier);
 }
 
 ATOMS_DECL call_analytics tag_invoke(boost::json::value_to_tag<call_analytics>,

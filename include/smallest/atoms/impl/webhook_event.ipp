@@ -99,9 +99,7 @@ ATOMS_DECL webhook_call_data tag_invoke(boost::json::value_to_tag<webhook_call_d
 }
 
 ATOMS_DECL disposition_metric const* webhook_analytics::find(std::string_view identifier) const noexcept {
-  for (auto const& m : disposition_metrics)
-    if (m.identifier == identifier) return &m;
-  return nullptr;
+  return detail::find_metric(disposition_metrics, identifier);
 }
 
 ATOMS_DECL webhook_analytics tag_invoke(boost::json::value_to_tag<webhook_analytics>,

@@ -154,6 +154,17 @@ struct disposition_metric {
   typed_value typed() const;
 };
 
+namespace detail {
+/// The metric of `metrics` named `identifier`, or nullptr (call_analytics::find and
+/// webhook_analytics::find).
+inline disposition_metric const* find_metric(const std::vector<disposition_metric>& metrics,
+                                             std::string_view identifier) noexcept {
+  for (auto const& m : metrics)
+    if (m.identifier == identifier) return &m;
+  return nullptr;
+}
+}  // namespace detail
+
 /// `postCallAnalytics`: the summary and the evaluated metrics.
 struct call_analytics {
   std::optional<std::string> summary;
