@@ -6,6 +6,7 @@
 #include <smallest/atoms/detail/query.hpp>
 #include <smallest/atoms/detail/webhooks.hpp>
 #include <smallest/atoms/http/url.hpp>
+#include <smallest/atoms/models/metric_value.hpp>  // detail::iequals_ascii
 
 #include <boost/asio/this_coro.hpp>
 #include <boost/json/serialize.hpp>
@@ -37,17 +38,6 @@ inline bool blank_text(std::string_view s) {
 inline bool is_tchar(char c) {
   if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')) return true;
   return std::string_view("!#$%&'*+-.^_`|~").find(c) != std::string_view::npos;
-}
-
-inline bool iequal(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (std::size_t i = 0; i < a.size(); ++i) {
-    char x = a[i], y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x + 32);
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y + 32);
-    if (x != y) return false;
-  }
-  return true;
 }
 
 // Characters as the service counts them (JavaScript string length, UTF-16 units): a code
@@ -119,7 +109,7 @@ ATOMS_DECL std::optional<std::string> check_webhook_headers(
     for (char c : name)
       if (!is_tchar(c)) return "headers: " + quote_short(name) + " is not an RFC 7230 token";
     for (auto r : reserved)
-      if (iequal(name, r)) return "headers: " + quote_short(name) + " is reserved by the service";
+      if (iequals_ascii(name, r)) return "headers: " + quote_short(name) + " is reserved by the service";
     if (utf16_length(value) > 1024)
       return "headers: the value of " + quote_short(name) + " is over 1024 characters";
     for (unsigned char c : value)
