@@ -400,6 +400,63 @@ TEST_SUITE("client") {
     });
   }
 
+  TEST_CASE("one stalled exchange times out while the others on the client keep completing") {
+    emulator emu;
+    emu.set_interceptor([](const atoms::testing::recorded_request& r) {
+      if (r.target.find("STALL") == std::string::npos) return std::optional<reply>();
+      return std::optional<reply>(reply{.act = reply::action::stall});
+    });
+    atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
+      auto opts = options_for(emu);
+      opts.request_timeout = 300ms;
+      opts.retry.max_attempts = 1;
+      opts.max_connections = 4;
+      atoms::client client{io.get_executor(), opts};
+      int stalled_timeouts = 0;
+      int completed = 0;
+      const auto start = std::chrono::steady_clock::now();
+      // Three stalled calls hold three connections; the fourth carries 40 calls meanwhile.
+      for (int i = 0; i < 3; ++i)
+        client.async_get_call("CALL-STALL-" + std::to_string(i), [&](atoms::error_code ec, atoms::call_details) {
+          if (ec == atoms::condition::timeout) ++stalled_timeouts;
+        });
+      for (int i = 0; i < 40; ++i) {
+        auto [ec, d] = co_await client.async_get_call(page_call, tuple);
+        CHECK_FALSE(ec);
+        if (!ec) ++completed;
+      }
+      asio::steady_timer t(io);
+      for (int waited = 0; stalled_timeouts < 3 && waited < 100; ++waited) {
+        t.expires_after(50ms);
+        co_await t.async_wait(asio::use_awaitable);
+      }
+      CHECK(completed == 40);
+      CHECK(stalled_timeouts == 3);
+      CHECK(std::chrono::steady_clock::now() - start < 5s);
+      CHECK(client.open_connections() == 1);  // the timed-out connections are gone
+    });
+  }
+
+  TEST_CASE("no timer outlives the calls: run() returns when the last call completes") {
+    // The pool's watchdog ticks every second with these timeouts: were it left armed, run()
+    // would wait for it. A call on a warm connection takes milliseconds.
+    emulator emu;
+    asio::io_context io;
+    auto opts = options_for(emu);
+    opts.request_timeout = 1h;
+    opts.connect_timeout = 1h;
+    atoms::client client{io.get_executor(), opts};
+    for (int round = 0; round < 3; ++round) {
+      atoms::error_code got = asio::error::would_block;
+      client.async_get_call(page_call, [&](atoms::error_code ec, atoms::call_details) { got = ec; });
+      const auto start = std::chrono::steady_clock::now();
+      io.run();
+      io.restart();
+      CHECK_FALSE(got);
+      CHECK(std::chrono::steady_clock::now() - start < 900ms);
+    }
+  }
+
   TEST_CASE("terminal cancellation stops a pending call and closes its connection") {
     emulator emu;
     emu.set_interceptor([](const atoms::testing::recorded_request&) {

@@ -6,9 +6,16 @@
 // client. At most `max_connections` are open; an operation that finds none idle and the cap
 // reached waits, in FIFO order, for one to come back. Thread-safe: operations may run on any
 // thread of a multi-threaded io_context.
+//
+// Timeouts cost one timer per pool, not one per read or write: each connection in use
+// publishes its deadline, and a watchdog timer, which runs only while some exchange is in
+// progress, ticks every eighth of the shortest timeout (at most 1 s) and aborts, on the
+// operation's strand, each exchange whose deadline has passed. So a timeout ends its exchange
+// at most one tick late.
 
 #include <smallest/atoms/http/connection.hpp>
 
+#include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/steady_timer.hpp>
 
 #include <deque>
@@ -30,6 +37,7 @@ class pool : public std::enable_shared_from_this<pool> {
   /// `tls` is null for http://.
   ATOMS_DECL pool(asio::any_io_executor io, endpoint ep, pool_options opts,
                   std::shared_ptr<asio::ssl::context> tls);
+  ATOMS_DECL ~pool();
   pool(const pool&) = delete;
   pool& operator=(const pool&) = delete;
 
@@ -85,11 +93,29 @@ class pool : public std::enable_shared_from_this<pool> {
     std::unique_ptr<connection> conn_;
   };
 
-  // An exchange's cancellation state, shared by the waiting operation and the connection's
-  // strand; touched only on that strand.
-  struct abort_token {
-    bool active = true;  // the exchange has not finished: the connection may be touched
-    bool aborted = false;
+  // An exchange in progress, shared by the operation running it (on its strand, `ex`) and
+  // whoever may abort it (a cancellation, the watchdog), who dispatch to that strand.
+  struct exchange_state {
+    exchange_state(asio::any_io_executor e, connection& c) : ex(std::move(e)), conn(&c) {}
+    asio::any_io_executor ex;
+    connection* conn;      // valid while `active`
+    bool active = true;    // on `ex` only: the exchange has not finished
+    bool aborted = false;  // on `ex` only
+    bool expired = false;  // under mu_: the watchdog has sent its abort
+  };
+  ATOMS_DECL static void abort(const std::shared_ptr<exchange_state>& x, abort_reason why);
+  struct cancel_exchange {
+    std::shared_ptr<exchange_state> x;
+    void operator()(asio::cancellation_type) const { abort(x, abort_reason::cancelled); }
+  };
+  struct watched {
+    ATOMS_DECL watched(pool& p, std::shared_ptr<exchange_state> s, asio::cancellation_slot cs);
+    ATOMS_DECL ~watched();
+    watched(const watched&) = delete;
+    watched& operator=(const watched&) = delete;
+    pool& owner;
+    std::shared_ptr<exchange_state> x;
+    asio::cancellation_slot slot;
   };
 
   ATOMS_DECL asio::awaitable<std::tuple<error_code, lease>> acquire();
@@ -97,8 +123,11 @@ class pool : public std::enable_shared_from_this<pool> {
   template <class Target>
   asio::awaitable<exchange_result> exchange(request& req, Target& out, unsigned& attempts, bool replayable);
   template <class Target>
-  asio::awaitable<exchange_result> run_on(connection& c, request& req, Target& out,
-                                          std::shared_ptr<abort_token> token);
+  asio::awaitable<exchange_result> run_on(connection& c, request& req, Target& out, exchange_state& x);
+  ATOMS_DECL void watch(std::shared_ptr<exchange_state> x);
+  ATOMS_DECL void unwatch(const std::shared_ptr<exchange_state>& x) noexcept;
+  ATOMS_DECL void arm_watchdog();  // under mu_
+  ATOMS_DECL void on_tick();
   ATOMS_DECL void release(std::unique_ptr<connection> c, bool reusable) noexcept;
   ATOMS_DECL void drop_idle();
 
@@ -111,6 +140,10 @@ class pool : public std::enable_shared_from_this<pool> {
   std::vector<std::unique_ptr<connection>> idle_;  // most recently used last
   std::deque<std::shared_ptr<waiter>> waiters_;
   std::size_t open_ = 0;  // idle + in use + being opened
+  std::vector<std::shared_ptr<exchange_state>> busy_;  // the exchanges the watchdog watches
+  asio::steady_timer watchdog_;                         // waits only while busy_ is not empty
+  bool watching_ = false;
+  std::chrono::steady_clock::duration tick_{};
 };
 
 }  // namespace smallest::atoms::http

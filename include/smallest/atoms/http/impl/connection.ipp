@@ -12,6 +12,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <boost/beast/core/error.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/file_body.hpp>
 #include <boost/beast/http/read.hpp>
@@ -31,9 +32,9 @@ inline constexpr auto use_tuple = asio::as_tuple(asio::use_awaitable);
 
 // A lookup in progress. Asio resolves with a blocking getaddrinfo on a thread of its own,
 // which cancel() cannot interrupt once it has started, so the connection does not await the
-// resolve itself: it waits on `wake`, which the lookup's completion, the connect deadline or
-// abort() ends, and abandons a lookup that is late (this state outlives it). A
-// namespace-scope type: g++ 12 cannot mangle a class local to a coroutine in a PCH.
+// resolve itself: it waits on `wake`, which the lookup's completion or abort() ends, and
+// abandons a lookup that is late (this state outlives it). A namespace-scope type: g++ 12
+// cannot mangle a class local to a coroutine in a PCH.
 struct resolving {
   explicit resolving(const asio::any_io_executor& ex) : resolver(ex), wake(ex) {}
   asio::ip::tcp::resolver resolver;
@@ -44,23 +45,28 @@ struct resolving {
 };
 }  // namespace detail
 
-ATOMS_DECL connection::connection(const asio::any_io_executor& io, asio::ssl::context* tls)
-    : strand_(asio::make_strand(io)) {
+ATOMS_DECL connection::connection(const asio::any_io_executor& io, asio::ssl::context* tls) {
   if (tls)
-    tls_.emplace(strand_, *tls);
+    tls_.emplace(io, *tls);
   else
-    plain_.emplace(strand_);
+    plain_.emplace(io);
+}
+
+ATOMS_DECL error_code connection::failure(error_code ec) const noexcept {
+  if (timed_out_) return beast::error::timeout;
+  if (aborted_) return asio::error::operation_aborted;
+  return ec;
 }
 
 ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep,
                                                               const connection_limits& lim) {
   // One deadline for resolve, connect and handshake together.
-  const auto deadline = std::chrono::steady_clock::now() + lim.connect_timeout;
+  watch_for(lim.connect_timeout);
   // The proxy carries https:// only, through a CONNECT tunnel (see client_options::proxy).
   const proxy_endpoint* proxy = ep.tls && lim.proxy && !lim.proxy->excludes(ep) ? lim.proxy.get() : nullptr;
-  auto st = std::make_shared<detail::resolving>(strand_);
+  auto st = std::make_shared<detail::resolving>(co_await asio::this_coro::executor);
   resolving_ = st;
-  st->wake.expires_at(deadline);
+  st->wake.expires_at(asio::steady_timer::time_point::max());
   const std::string& host = proxy ? proxy->host : ep.host;
   const std::string& port = proxy ? proxy->port : ep.port;
   st->resolver.async_resolve(host, port, [st](error_code ec, asio::ip::tcp::resolver::results_type r) {
@@ -69,24 +75,29 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
     st->done = true;
     st->wake.cancel();
   });
-  (void)co_await st->wake.async_wait(detail::use_tuple);
+  if (!st->done && !aborted_) (void)co_await st->wake.async_wait(detail::use_tuple);
   resolving_.reset();
   if (!st->done) {
     st->resolver.cancel();
-    co_return error_code(beast::error::timeout);
+    co_return failure(asio::error::operation_aborted);
   }
   if (st->ec) co_return st->ec;
-  const auto& results = st->results;
 
-  beast::tcp_stream& s = tcp();
-  s.expires_at(deadline);
-  auto [cec, connected] = co_await s.async_connect(results, detail::use_tuple);
-  (void)connected;
-  if (cec) co_return cec;
+  // Each address in turn until one answers; an abort ends the attempts, not just the current one.
+  error_code cec = asio::error::host_not_found;
+  for (const auto& entry : st->results) {
+    if (aborted_) break;
+    error_code ignored;
+    tcp().close(ignored);
+    auto [e] = co_await tcp().async_connect(entry.endpoint(), detail::use_tuple);
+    cec = e;
+    if (!cec) break;
+  }
+  if (cec || aborted_) co_return failure(cec);
   error_code ignored;
-  s.socket().set_option(asio::ip::tcp::no_delay(true), ignored);  // a latency hint; failing it is harmless
+  tcp().set_option(asio::ip::tcp::no_delay(true), ignored);  // a latency hint; failing it is harmless
   if (proxy)
-    if (error_code tec = co_await tunnel(ep, *proxy); tec) co_return tec;
+    if (error_code tec = co_await tunnel(ep, *proxy); tec) co_return failure(tec);
 
   if (tls_) {
     // SNI names the host (never for an IP literal, which RFC 6066 forbids); the peer's
@@ -96,9 +107,9 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
     tls_->set_verify_mode(asio::ssl::verify_peer);
     tls_->set_verify_callback(asio::ssl::host_name_verification(ep.host));
     auto [hec] = co_await tls_->async_handshake(asio::ssl::stream_base::client, detail::use_tuple);
-    if (hec) co_return hec;
+    if (hec || aborted_) co_return failure(hec);
   }
-  s.expires_never();
+  unwatch();
   open_ = true;
   co_return error_code{};
 }
@@ -130,21 +141,22 @@ template <class Stream, class Target>
 asio::awaitable<exchange_result> connection::exchange_on(Stream& s, request& req, Target& out,
                                                          const connection_limits& lim) {
   exchange_result r;
-  // The deadline covers the write and the response's header; if it fires, Beast closes the
-  // socket. Each read_response decides how long the body may take.
-  tcp().expires_after(lim.request_timeout);
+  // The deadline covers the write and the response's header; past it, the watchdog aborts
+  // the connection. Each read_response decides how long the body may take.
+  watch_for(lim.request_timeout);
   auto [wec, wn] = co_await beast::http::async_write(s, req, detail::use_tuple);
   (void)wn;
-  r.request_sent = !wec;
-  if (wec)
-    r.ec = wec;
+  r.request_sent = !wec && !aborted_;
+  if (!r.request_sent)
+    r.ec = wec ? wec : asio::error::operation_aborted;
   else
     r.ec = co_await read_response(s, out, lim, r);
-  if (r.ec) {
+  if (r.ec || aborted_) {
+    r.ec = failure(r.ec);
     close();
     co_return r;
   }
-  tcp().expires_never();
+  unwatch();
   ++requests;
   if (!r.reusable) close();
   co_return r;
@@ -198,7 +210,7 @@ asio::awaitable<error_code> connection::read_response(Stream& s, file_download& 
   if (fec) co_return fec;
   // However long the transfer, each wait for more bytes has request_timeout to end.
   while (!body.is_done()) {
-    tcp().expires_after(lim.request_timeout);
+    watch_for(lim.request_timeout);
     auto [rec, rn] = co_await bhttp::async_read_some(s, buffer_, body, detail::use_tuple);
     (void)rn;
     if (rec) co_return rec;
@@ -222,12 +234,12 @@ ATOMS_DECL asio::awaitable<exchange_result> connection::async_exchange(request& 
 }
 
 ATOMS_DECL bool connection::idle_and_alive() const noexcept {
-  if (!open_ || !tcp().socket().is_open()) return false;
+  if (!open_ || !tcp().is_open()) return false;
 #if defined(__unix__) || defined(__APPLE__)
   // An HTTP/1.1 server sends nothing on an idle connection but a close: a FIN (recv
   // returns 0), a TLS close_notify or an error response (recv returns > 0), or a reset.
   char byte;
-  auto fd = const_cast<beast::tcp_stream&>(tcp()).socket().native_handle();
+  auto fd = const_cast<socket&>(tcp()).native_handle();
   ssize_t n = ::recv(fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT);
   return n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK);
 #else
@@ -235,16 +247,19 @@ ATOMS_DECL bool connection::idle_and_alive() const noexcept {
 #endif
 }
 
-ATOMS_DECL void connection::abort() noexcept {
+ATOMS_DECL void connection::abort(abort_reason why) noexcept {
+  aborted_ = true;
+  if (why == abort_reason::timeout) timed_out_ = true;
   if (auto st = resolving_.lock()) st->wake.cancel();
   close();
 }
 
 ATOMS_DECL void connection::close() noexcept {
   open_ = false;
+  unwatch();
   error_code ignored;
-  tcp().socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-  tcp().socket().close(ignored);
+  tcp().shutdown(socket::shutdown_both, ignored);
+  tcp().close(ignored);
 }
 
 }  // namespace smallest::atoms::http

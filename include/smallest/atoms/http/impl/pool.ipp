@@ -18,9 +18,83 @@ namespace smallest::atoms::http {
 
 ATOMS_DECL pool::pool(asio::any_io_executor io, endpoint ep, pool_options opts,
                       std::shared_ptr<asio::ssl::context> tls)
-    : io_(std::move(io)), ep_(std::move(ep)), opts_(opts), tls_(std::move(tls)) {
+    : io_(std::move(io)), ep_(std::move(ep)), opts_(opts), tls_(std::move(tls)), watchdog_(io_) {
   if (opts_.max_connections == 0) opts_.max_connections = 1;
   idle_.reserve(opts_.max_connections);  // release() never allocates for it
+  busy_.reserve(opts_.max_connections);
+  const auto shortest = std::min(opts_.limits.connect_timeout, opts_.limits.request_timeout);
+  tick_ = std::clamp<std::chrono::steady_clock::duration>(shortest / 8, std::chrono::milliseconds(1),
+                                                          std::chrono::seconds(1));
+}
+
+ATOMS_DECL pool::~pool() = default;
+
+// Called on `x->ex` by a cancellation, or dispatched there by the watchdog.
+ATOMS_DECL void pool::abort(const std::shared_ptr<exchange_state>& x, abort_reason why) {
+  asio::dispatch(x->ex, [x, why] {
+    if (x->active && !x->aborted) {
+      x->aborted = true;
+      x->conn->abort(why);
+    }
+  });
+}
+
+ATOMS_DECL void pool::watch(std::shared_ptr<exchange_state> x) {
+  std::lock_guard lk(mu_);
+  busy_.push_back(std::move(x));
+  if (!watching_) arm_watchdog();
+}
+
+ATOMS_DECL void pool::unwatch(const std::shared_ptr<exchange_state>& x) noexcept {
+  std::lock_guard lk(mu_);
+  if (auto it = std::find(busy_.begin(), busy_.end(), x); it != busy_.end()) {
+    *it = std::move(busy_.back());
+    busy_.pop_back();
+  }
+  // Nothing left to watch: the timer must not keep the io_context's run() going.
+  if (busy_.empty() && watching_) {
+    watching_ = false;
+    watchdog_.cancel();
+  }
+}
+
+// While an exchange runs: watched by the watchdog, and aborted by a cancellation (when the
+// caller can cancel: the slot is disconnected otherwise). Ends with the exchange, however it ends.
+ATOMS_DECL pool::watched::watched(pool& p, std::shared_ptr<exchange_state> s, asio::cancellation_slot cs)
+    : owner(p), x(std::move(s)), slot(cs) {
+  if (slot.is_connected()) slot.assign(cancel_exchange{x});
+  owner.watch(x);
+}
+
+ATOMS_DECL pool::watched::~watched() {
+  owner.unwatch(x);
+  if (slot.is_connected()) slot.clear();
+}
+
+ATOMS_DECL void pool::arm_watchdog() {
+  watching_ = true;
+  watchdog_.expires_after(tick_);
+  watchdog_.async_wait([self = weak_from_this()](error_code ec) {
+    if (ec) return;  // cancelled: nothing is in progress any more
+    if (auto p = self.lock()) p->on_tick();
+  });
+}
+
+ATOMS_DECL void pool::on_tick() {
+  std::vector<std::shared_ptr<exchange_state>> late;
+  {
+    std::lock_guard lk(mu_);
+    // A tick that fired just as the last exchange ended, or a chain another has replaced.
+    if (!watching_ || busy_.empty()) return;
+    const auto now = std::chrono::steady_clock::now();
+    for (const auto& x : busy_)
+      if (!x->expired && x->conn->deadline() <= now) {
+        x->expired = true;
+        late.push_back(x);
+      }
+    arm_watchdog();
+  }
+  for (const auto& x : late) abort(x, abort_reason::timeout);
 }
 
 ATOMS_DECL std::size_t pool::open_connections() const {
@@ -123,18 +197,17 @@ ATOMS_DECL asio::awaitable<std::tuple<error_code, pool::lease>> pool::acquire() 
 }
 
 template <class Target>
-asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, Target& out,
-                                              std::shared_ptr<abort_token> token) {
+asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, Target& out, exchange_state& x) {
   (void)co_await asio::this_coro::throw_if_cancelled(false);
   exchange_result r;
-  if (!token->aborted && !c.is_open()) {
+  if (!x.aborted && !c.is_open()) {
     r.ec = co_await c.async_open(ep_, opts_.limits);
     if (r.ec) c.close();
   }
-  if (!r.ec && !token->aborted) r = co_await c.async_exchange(req, out, opts_.limits);
-  token->active = false;
-  if (token->aborted) {
-    r.ec = asio::error::operation_aborted;
+  if (!r.ec && !x.aborted) r = co_await c.async_exchange(req, out, opts_.limits);
+  x.active = false;
+  if (x.aborted) {
+    if (!r.ec) r.ec = asio::error::operation_aborted;  // aborted after the last byte
     r.reusable = false;
     c.close();
   }
@@ -145,6 +218,7 @@ template <class Target>
 asio::awaitable<exchange_result> pool::exchange(request& req, Target& out, unsigned& attempts,
                                                 bool replayable) {
   asio::cancellation_state cs = co_await asio::this_coro::cancellation_state;
+  const asio::any_io_executor self = co_await asio::this_coro::executor;
   bool retried = false;
   for (;;) {
     auto [ec, l] = co_await acquire();
@@ -157,25 +231,17 @@ asio::awaitable<exchange_result> pool::exchange(request& req, Target& out, unsig
     const bool reused = c.is_open();
     ++attempts;
 
-    // All I/O of a connection runs on its own strand, whichever operation holds it: the
-    // exchange is a coroutine of its own there. A cancellation of ours reaches it as an abort
-    // posted to that strand (not through co_spawn's own forwarding, which Boost 1.81 gets
-    // wrong); the token tells a late abort that the exchange is over.
-    auto token = std::make_shared<abort_token>();
-    asio::cancellation_slot slot = cs.slot();  // disconnected when the caller cannot cancel
-    if (slot.is_connected())
-      slot.assign([token, &c](asio::cancellation_type) {
-        asio::dispatch(c.strand(), [token, &c] {
-          if (token->active && !token->aborted) {
-            token->aborted = true;
-            c.abort();
-          }
-        });
-      });
-    exchange_result r =
-        co_await asio::co_spawn(c.strand(), run_on(c, req, out, token),
-                                asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
-    if (slot.is_connected()) slot.clear();
+    // The connection's I/O runs on this operation's strand, as a coroutine of its own started
+    // there (at once: no hop) that never sees a cancellation: a cancellation of ours, or the
+    // watchdog past the connection's deadline, aborts the connection on this strand instead,
+    // which closes its socket, so whatever is pending ends at once, whatever Beast's composed
+    // operations make of per-operation cancellation.
+    exchange_result r;
+    {
+      const watched w(*this, std::make_shared<exchange_state>(self, c), cs.slot());
+      r = co_await asio::co_spawn(self, run_on(c, req, out, *w.x),
+                                  asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+    }
     const std::size_t limit = opts_.max_requests_per_connection;
     l.end(!r.ec && r.reusable && (limit == 0 || c.requests < limit));
     if (!r.ec) co_return r;
