@@ -107,6 +107,29 @@ diagnostics* find_diag(const Args&... args) noexcept {
   return found;
 }
 
+// What an initiation asks of its State: its executor; the strand its operations share, if it
+// has one (else each runs on a fresh strand); its deadline, if it has one. Found by ADL, so a
+// State known only by its declaration (client_state, with ATOMS_SEPARATE_COMPILATION)
+// provides non-template overloads next to that declaration (detail/client_fwd.hpp).
+template <class State>
+const asio::any_io_executor& state_executor(const State& s) noexcept {
+  return s.executor();
+}
+template <class State>
+const asio::strand<asio::any_io_executor>* state_strand(const State& s) noexcept {
+  if constexpr (requires { s.strand(); })
+    return &s.strand();
+  else
+    return nullptr;
+}
+template <class State>
+std::chrono::milliseconds state_deadline(const State& s) noexcept {
+  if constexpr (requires { s.deadline(); })
+    return s.deadline();
+  else
+    return std::chrono::milliseconds{0};
+}
+
 /// The one initiation object of every operation: `Body(state, args...)` makes the coroutine,
 /// which runs on a fresh strand, or on `state->strand()` when State has one, and under the
 /// deadline `state->deadline()` when State has one, it is not zero and `Bounded` is true.
@@ -119,13 +142,12 @@ struct initiation {
   template <class Handler, class... Args>
   void operator()(Handler&& handler, Args&&... args) const {
     // An object whose operations must not overlap (a range) runs them all on its own strand.
-    const asio::strand<asio::any_io_executor>* strand = nullptr;
-    if constexpr (requires { state->strand(); }) strand = &state->strand();
+    const asio::strand<asio::any_io_executor>* strand = state_strand(*state);
     std::chrono::milliseconds limit{0};
-    if constexpr (Bounded && requires { state->deadline(); }) limit = state->deadline();
+    if constexpr (Bounded) limit = state_deadline(*state);
     diagnostics* diag = find_diag(args...);
     // The body is lazy: this only makes its frame. Everything else is launch<T>'s.
-    launch<T>(state->executor(), strand, limit, diag, Body(state, std::forward<Args>(args)...),
+    launch<T>(state_executor(*state), strand, limit, diag, Body(state, std::forward<Args>(args)...),
               op_handler<T>(std::forward<Handler>(handler)));
   }
 };
