@@ -31,7 +31,9 @@ ATOMS_DECL client client::with_retry(retry_policy policy) const {
 #ifdef ATOMS_SEPARATE_COMPILATION
 namespace detail {
 
-ATOMS_DECL const asio::any_io_executor& state_executor(const client_state& s) noexcept { return s.executor(); }
+ATOMS_DECL const asio::any_io_executor& state_executor(const client_state& s) noexcept {
+  return s.executor();
+}
 
 ATOMS_DECL std::chrono::milliseconds state_deadline(const client_state& s) noexcept { return s.deadline(); }
 

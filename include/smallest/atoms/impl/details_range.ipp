@@ -2,8 +2,8 @@
 #ifndef SMALLEST_ATOMS_IMPL_DETAILS_RANGE_IPP
 #define SMALLEST_ATOMS_IMPL_DETAILS_RANGE_IPP
 
-#include <smallest/atoms/details_range.hpp>
 #include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/details_range.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>

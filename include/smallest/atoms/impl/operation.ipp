@@ -144,11 +144,11 @@ void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_exe
 #include <optional>
 #include <vector>
 
-#define ATOMS_INSTANTIATE_LAUNCH(...)                                                                  \
-  template void smallest::atoms::detail::launch<__VA_ARGS__>(                                          \
-      const boost::asio::any_io_executor&, const boost::asio::strand<boost::asio::any_io_executor>*,   \
-      std::chrono::milliseconds, smallest::atoms::diagnostics*,                                        \
-      boost::asio::awaitable<smallest::atoms::detail::op_result<__VA_ARGS__>>,                         \
+#define ATOMS_INSTANTIATE_LAUNCH(...)                                                                \
+  template void smallest::atoms::detail::launch<__VA_ARGS__>(                                        \
+      const boost::asio::any_io_executor&, const boost::asio::strand<boost::asio::any_io_executor>*, \
+      std::chrono::milliseconds, smallest::atoms::diagnostics*,                                      \
+      boost::asio::awaitable<smallest::atoms::detail::op_result<__VA_ARGS__>>,                       \
       smallest::atoms::detail::op_handler<__VA_ARGS__>);
 ATOMS_INSTANTIATE_LAUNCH(void)
 ATOMS_INSTANTIATE_LAUNCH(std::string)
