@@ -6,7 +6,7 @@
 
 #include <smallest/atoms/call_filter.hpp>
 #include <smallest/atoms/detail/calls.hpp>
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_log.hpp>
@@ -57,7 +57,7 @@ class range_state : public std::enable_shared_from_this<range_state> {
  public:
   ATOMS_DECL range_state(std::shared_ptr<client_state> client, call_filter filter, range_options opts);
 
-  const asio::any_io_executor& executor() const noexcept { return client_->executor(); }
+  ATOMS_DECL const asio::any_io_executor& executor() const noexcept;
   const asio::strand<asio::any_io_executor>& strand() const noexcept { return strand_; }
 
   // Each runs on strand(), one at a time.

@@ -5,7 +5,7 @@
 #include <smallest/atoms/call_filter.hpp>
 #include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/detail/calls.hpp>
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/detail/platform.hpp>
 #include <smallest/atoms/detail/webhooks.hpp>
@@ -82,19 +82,17 @@ class client {
   /// executor, `ex` by default.
   ATOMS_DECL client(executor_type ex, client_options opts);
 
-  executor_type get_executor() const noexcept { return state_->executor(); }
-  const client_options& options() const noexcept { return state_->options(); }
+  ATOMS_DECL executor_type get_executor() const noexcept;
+  ATOMS_DECL const client_options& options() const noexcept;
 
   /// Connections open to the API now (idle or in use).
-  std::size_t open_connections() const { return state_->pool().open_connections(); }
+  ATOMS_DECL std::size_t open_connections() const;
 
   /// This client with another retry policy, for the calls that need one:
   ///   co_await client.with_retry({.max_attempts = 1}).async_get_call(id);   // fail fast
   /// Shares everything else (the connection pool, the TLS context, the rate limit) with
   /// `*this`; cheap (one allocation). Throws std::invalid_argument for an invalid policy.
-  client with_retry(retry_policy policy) const {
-    return client(std::make_shared<detail::client_state>(*state_, std::move(policy)));
-  }
+  ATOMS_DECL client with_retry(retry_policy policy) const;
 
   /// Fetches one call: status, duration, numbers, transcript, recordings, cost, latency and
   /// post-call analytics (`GET /conversation/{id}`).

@@ -7,7 +7,7 @@
 
 #include <smallest/atoms/call_range.hpp>
 #include <smallest/atoms/detail/calls.hpp>
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>
@@ -46,7 +46,7 @@ class details_state : public std::enable_shared_from_this<details_state> {
  public:
   ATOMS_DECL details_state(std::shared_ptr<client_state> client, call_range calls, bulk_options opts);
 
-  const asio::any_io_executor& executor() const noexcept { return client_->executor(); }
+  ATOMS_DECL const asio::any_io_executor& executor() const noexcept;
   const asio::strand<asio::any_io_executor>& strand() const noexcept { return strand_; }
 
   // On strand(), one at a time.

@@ -31,6 +31,7 @@
 #include <smallest/atoms/impl/error.ipp>
 #include <smallest/atoms/impl/metric_value.ipp>
 #include <smallest/atoms/impl/multipart.ipp>
+#include <smallest/atoms/impl/operation.ipp>
 #include <smallest/atoms/impl/options.ipp>
 #include <smallest/atoms/impl/phone_number.ipp>
 #include <smallest/atoms/impl/platform.ipp>

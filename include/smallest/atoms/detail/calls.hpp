@@ -6,7 +6,7 @@
 // the client's operations, the ranges' fetches and the bulk fetches all run them.
 
 #include <smallest/atoms/call_filter.hpp>
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/call_details.hpp>

@@ -8,19 +8,19 @@
 // races the body), and the caller's handler is completed with void(error_code, T) (or
 // void(error_code)) on its associated executor. co_spawn never calls the handler inside the
 // initiating function.
+//
+// The initiation only makes the body's frame and erases the handler's type
+// (asio::any_completion_handler); launch<T> does the rest. So co_spawn and the awaitable
+// machinery are instantiated once per result type T, not once per operation and token, and,
+// with ATOMS_SEPARATE_COMPILATION, only in the library's compiled part (impl/operation.ipp).
 
 #include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/error.hpp>
 
-#include <boost/asio/associated_allocator.hpp>
-#include <boost/asio/associated_cancellation_slot.hpp>
-#include <boost/asio/associated_executor.hpp>
+#include <boost/asio/any_completion_handler.hpp>
+#include <boost/asio/any_io_executor.hpp>
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/cancellation_signal.hpp>
-#include <boost/asio/co_spawn.hpp>
 #include <boost/asio/deferred.hpp>
-#include <boost/asio/dispatch.hpp>
-#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 
@@ -28,7 +28,6 @@
 #include <exception>
 #include <memory>
 #include <new>
-#include <string>
 #include <tuple>
 #include <type_traits>
 
@@ -64,68 +63,37 @@ inline error_code error_from_exception(std::exception_ptr ep) noexcept {
   }
 }
 
-// Boost 1.81's co_spawn forwards a cancellation by dispatching a raw pointer to a signal
-// that its own completion may destroy first: a cancel racing a completion is a
-// use-after-free (later Asio keeps that signal in a shared_ptr). So co_spawn never sees the
-// caller's slot. It is given a signal of ours, kept alive by this forwarder in the caller's
-// slot, which emits it on the operation's strand; there co_spawn's own dispatch runs inline
-// and leaves nothing queued behind.
-class cancellation_forwarder {
- public:
-  cancellation_forwarder(std::shared_ptr<asio::cancellation_signal> sig,
-                         asio::strand<asio::any_io_executor> strand)
-      : sig_(std::move(sig)), strand_(std::move(strand)) {}
-
-  void operator()(asio::cancellation_type type) const {
-    asio::dispatch(strand_, [sig = sig_, type] { sig->emit(type); });
-  }
-
- private:
-  std::shared_ptr<asio::cancellation_signal> sig_;
-  asio::strand<asio::any_io_executor> strand_;
+/// The completion signature of an operation yielding T: void(error_code, T), or
+/// void(error_code) for T = void.
+template <class T>
+struct op_signature_of {
+  using type = void(error_code, T);
 };
-
-// Adapts co_spawn's void(exception_ptr, op_result<T>) to the caller's void(error_code, T)
-// (void(error_code) for T = void),
-// keeping the caller's executor and allocator associated; cancellation arrives through the
-// forwarder above.
-template <class T, class Handler, class Executor>
-class op_completion {
- public:
-  using executor_type = Executor;
-  using cancellation_slot_type = asio::cancellation_slot;
-  using allocator_type = asio::associated_allocator_t<Handler>;
-
-  op_completion(Handler h, Executor ex, std::shared_ptr<asio::cancellation_signal> sig)
-      : handler_(std::move(h)), ex_(std::move(ex)), sig_(std::move(sig)) {}
-
-  executor_type get_executor() const noexcept { return ex_; }
-  cancellation_slot_type get_cancellation_slot() const noexcept {
-    return sig_ ? sig_->slot() : asio::cancellation_slot();
-  }
-  allocator_type get_allocator() const noexcept { return asio::get_associated_allocator(handler_); }
-
-  void operator()(std::exception_ptr ep, op_result<T> r) {
-    if (ep) std::get<0>(r) = error_from_exception(ep);
-    // The operation is over: take the forwarder out of the caller's slot.
-    if (sig_) asio::get_associated_cancellation_slot(handler_).clear();
-    std::apply(std::move(handler_), std::move(r));
-  }
-
- private:
-  Handler handler_;
-  Executor ex_;
-  std::shared_ptr<asio::cancellation_signal> sig_;
+template <>
+struct op_signature_of<void> {
+  using type = void(error_code);
 };
+template <class T>
+using op_signature = typename op_signature_of<T>::type;
 
-// The deadline of one operation: a timer on the operation's strand that, when it expires
-// before the body is done, cancels the body (terminal) through the operation's signal.
-struct deadline_state {
-  explicit deadline_state(const asio::any_io_executor& strand) : timer(strand) {}
-  asio::steady_timer timer;
-  bool done = false;   // the body has finished: a late expiry does nothing
-  bool fired = false;  // the deadline cancelled the body
-};
+/// The caller's handler, whatever the token made of it. It keeps the handler's associated
+/// executor (as an any_completion_executor), cancellation slot and allocator.
+template <class T>
+using op_handler = asio::any_completion_handler<op_signature<T>>;
+
+/// Starts an operation's body, one function per T whatever the operation and the token: on
+/// `*strand`, or on a fresh strand of `io` when `strand` is null; under the deadline `limit`
+/// unless it is zero (the note about it goes into `diag`, if not null); `handler` is completed
+/// with the result on its associated executor (`io` when it has none), never inside this call.
+/// Terminal cancellation through the handler's slot stops the body.
+///
+/// Header-only, it is defined in impl/operation.ipp; with ATOMS_SEPARATE_COMPILATION, src.hpp
+/// instantiates it for the T of every operation, so a user's translation unit never
+/// instantiates co_spawn.
+template <class T>
+void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_executor>* strand,
+            std::chrono::milliseconds limit, diagnostics* diag, asio::awaitable<op_result<T>> body,
+            op_handler<T> handler);
 
 // The first `diagnostics*` among an operation's arguments, where the deadline's note goes.
 template <class... Args>
@@ -139,38 +107,27 @@ diagnostics* find_diag(const Args&... args) noexcept {
   return found;
 }
 
-// Runs `body` under a deadline: whatever it was doing when the deadline passed is abandoned
-// (its connection closed by the pool) and the operation fails with errc::timeout.
-// Started on the operation's strand, where the timer and the flags live.
-template <class T>
-asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body,
-                                             std::chrono::milliseconds limit,
-                                             std::shared_ptr<asio::cancellation_signal> sig,
-                                             diagnostics* diag) {
-  auto d = std::make_shared<deadline_state>(co_await asio::this_coro::executor);
-  d->timer.expires_after(limit);
-  d->timer.async_wait([d, sig](error_code ec) {
-    if (ec || d->done) return;
-    d->fired = true;
-    sig->emit(asio::cancellation_type::terminal);
-  });
-  op_result<T> r{};
-  std::exception_ptr ep;
-  try {
-    r = co_await std::move(body);
-  } catch (...) {
-    ep = std::current_exception();
-  }
-  d->done = true;
-  d->timer.cancel();
-  if (d->fired && (ep || std::get<0>(r))) {
-    if (diag)
-      diag->retry_note =
-          "the operation's deadline passed (retry.deadline = " + std::to_string(limit.count()) + " ms)";
-    co_return failed<T>(errc::timeout);
-  }
-  if (ep) std::rethrow_exception(ep);
-  co_return r;
+// What an initiation asks of its State: its executor; the strand its operations share, if it
+// has one (else each runs on a fresh strand); its deadline, if it has one. Found by ADL, so a
+// State known only by its declaration (client_state, with ATOMS_SEPARATE_COMPILATION)
+// provides non-template overloads next to that declaration (detail/client_fwd.hpp).
+template <class State>
+const asio::any_io_executor& state_executor(const State& s) noexcept {
+  return s.executor();
+}
+template <class State>
+const asio::strand<asio::any_io_executor>* state_strand(const State& s) noexcept {
+  if constexpr (requires { s.strand(); })
+    return &s.strand();
+  else
+    return nullptr;
+}
+template <class State>
+std::chrono::milliseconds state_deadline(const State& s) noexcept {
+  if constexpr (requires { s.deadline(); })
+    return s.deadline();
+  else
+    return std::chrono::milliseconds{0};
 }
 
 /// The one initiation object of every operation: `Body(state, args...)` makes the coroutine,
@@ -184,33 +141,21 @@ struct initiation {
 
   template <class Handler, class... Args>
   void operator()(Handler&& handler, Args&&... args) const {
-    const asio::any_io_executor& io = state->executor();
-    auto ex = asio::get_associated_executor(handler, io);
     // An object whose operations must not overlap (a range) runs them all on its own strand.
-    asio::strand<asio::any_io_executor> strand = [&] {
-      if constexpr (requires { state->strand(); })
-        return state->strand();
-      else
-        return asio::make_strand(io);
-    }();
+    const asio::strand<asio::any_io_executor>* strand = state_strand(*state);
     std::chrono::milliseconds limit{0};
-    if constexpr (Bounded && requires { state->deadline(); }) limit = state->deadline();
-    std::shared_ptr<asio::cancellation_signal> sig;
-    auto slot = asio::get_associated_cancellation_slot(handler);
-    if (slot.is_connected() || limit.count() > 0) sig = std::make_shared<asio::cancellation_signal>();
-    if (slot.is_connected()) slot.template emplace<cancellation_forwarder>(sig, strand);
-    op_completion<T, std::decay_t<Handler>, decltype(ex)> done(std::forward<Handler>(handler), std::move(ex),
-                                                               sig);
-    if (limit.count() > 0) {
-      diagnostics* diag = find_diag(args...);
-      asio::co_spawn(strand, under_deadline<T>(Body(state, std::forward<Args>(args)...), limit, sig, diag),
-                     std::move(done));
-    } else {
-      asio::co_spawn(strand, Body(state, std::forward<Args>(args)...), std::move(done));
-    }
+    if constexpr (Bounded) limit = state_deadline(*state);
+    diagnostics* diag = find_diag(args...);
+    // The body is lazy: this only makes its frame. Everything else is launch<T>'s.
+    launch<T>(state_executor(*state), strand, limit, diag, Body(state, std::forward<Args>(args)...),
+              op_handler<T>(std::forward<Handler>(handler)));
   }
 };
 
 }  // namespace smallest::atoms::detail
+
+#ifndef ATOMS_SEPARATE_COMPILATION
+#include <smallest/atoms/impl/operation.ipp>
+#endif
 
 #endif

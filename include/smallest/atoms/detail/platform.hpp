@@ -5,7 +5,7 @@
 // The bodies of the operations on agents, phone numbers, audiences and campaigns, and their
 // named initiations.
 
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/agent.hpp>

@@ -4,7 +4,7 @@
 
 // The bodies of the webhook management operations, and their named initiations.
 
-#include <smallest/atoms/detail/client_state.hpp>
+#include <smallest/atoms/detail/client_fwd.hpp>
 #include <smallest/atoms/detail/operation.hpp>
 #include <smallest/atoms/error.hpp>
 #include <smallest/atoms/models/webhook.hpp>

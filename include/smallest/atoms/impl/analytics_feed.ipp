@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_ANALYTICS_FEED_IPP
 
 #include <smallest/atoms/analytics_feed.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>

@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_CALL_RANGE_IPP
 
 #include <smallest/atoms/call_range.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/bind_cancellation_slot.hpp>
@@ -28,6 +29,8 @@ inline std::uint64_t id_hash(std::string_view id) noexcept {
   }
   return h;
 }
+
+ATOMS_DECL const asio::any_io_executor& range_state::executor() const noexcept { return client_->executor(); }
 
 ATOMS_DECL range_state::range_state(std::shared_ptr<client_state> client, call_filter filter,
                                     range_options opts)

@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_CALLS_IPP
 
 #include <smallest/atoms/detail/calls.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 
 #include <boost/asio/this_coro.hpp>
 

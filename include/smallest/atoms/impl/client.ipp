@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_CLIENT_IPP
 
 #include <smallest/atoms/client.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/concurrent.hpp>
 
 #include <boost/json/serialize.hpp>
@@ -16,6 +17,32 @@ namespace smallest::atoms {
 
 ATOMS_DECL client::client(executor_type ex, client_options opts)
     : state_(std::make_shared<detail::client_state>(std::move(ex), std::move(opts))) {}
+
+ATOMS_DECL client::executor_type client::get_executor() const noexcept { return state_->executor(); }
+
+ATOMS_DECL const client_options& client::options() const noexcept { return state_->options(); }
+
+ATOMS_DECL std::size_t client::open_connections() const { return state_->pool().open_connections(); }
+
+ATOMS_DECL client client::with_retry(retry_policy policy) const {
+  return client(std::make_shared<detail::client_state>(*state_, std::move(policy)));
+}
+
+#ifdef ATOMS_SEPARATE_COMPILATION
+namespace detail {
+
+ATOMS_DECL const asio::any_io_executor& state_executor(const client_state& s) noexcept {
+  return s.executor();
+}
+
+ATOMS_DECL std::chrono::milliseconds state_deadline(const client_state& s) noexcept { return s.deadline(); }
+
+ATOMS_DECL const asio::strand<asio::any_io_executor>* state_strand(const client_state&) noexcept {
+  return nullptr;
+}
+
+}  // namespace detail
+#endif
 
 namespace detail {
 

@@ -2,6 +2,7 @@
 #ifndef SMALLEST_ATOMS_IMPL_DETAILS_RANGE_IPP
 #define SMALLEST_ATOMS_IMPL_DETAILS_RANGE_IPP
 
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/details_range.hpp>
 
 #include <boost/asio/as_tuple.hpp>
@@ -14,6 +15,10 @@
 namespace smallest::atoms {
 
 namespace detail {
+
+ATOMS_DECL const asio::any_io_executor& details_state::executor() const noexcept {
+  return client_->executor();
+}
 
 ATOMS_DECL details_state::details_state(std::shared_ptr<client_state> client, call_range walk,
                                         bulk_options opts)

@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_PLATFORM_IPP
 
 #include <smallest/atoms/detail/calls.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/multipart.hpp>
 #include <smallest/atoms/detail/platform.hpp>
 #include <smallest/atoms/detail/query.hpp>

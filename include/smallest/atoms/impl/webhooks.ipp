@@ -3,6 +3,7 @@
 #define SMALLEST_ATOMS_IMPL_WEBHOOKS_IPP
 
 #include <smallest/atoms/detail/calls.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/query.hpp>
 #include <smallest/atoms/detail/webhooks.hpp>
 #include <smallest/atoms/http/url.hpp>
