@@ -417,9 +417,10 @@ TEST_SUITE("client") {
       const auto start = std::chrono::steady_clock::now();
       // Three stalled calls hold three connections; the fourth carries 40 calls meanwhile.
       for (int i = 0; i < 3; ++i)
-        client.async_get_call("CALL-STALL-" + std::to_string(i), [&](atoms::error_code ec, atoms::call_details) {
-          if (ec == atoms::condition::timeout) ++stalled_timeouts;
-        });
+        client.async_get_call("CALL-STALL-" + std::to_string(i),
+                              [&](atoms::error_code ec, atoms::call_details) {
+                                if (ec == atoms::condition::timeout) ++stalled_timeouts;
+                              });
       for (int i = 0; i < 40; ++i) {
         auto [ec, d] = co_await client.async_get_call(page_call, tuple);
         CHECK_FALSE(ec);

@@ -139,9 +139,9 @@ class pool : public std::enable_shared_from_this<pool> {
   mutable std::mutex mu_;
   std::vector<std::unique_ptr<connection>> idle_;  // most recently used last
   std::deque<std::shared_ptr<waiter>> waiters_;
-  std::size_t open_ = 0;  // idle + in use + being opened
+  std::size_t open_ = 0;                               // idle + in use + being opened
   std::vector<std::shared_ptr<exchange_state>> busy_;  // the exchanges the watchdog watches
-  asio::steady_timer watchdog_;                         // waits only while busy_ is not empty
+  asio::steady_timer watchdog_;                        // waits only while busy_ is not empty
   bool watching_ = false;
   std::chrono::steady_clock::duration tick_{};
 };

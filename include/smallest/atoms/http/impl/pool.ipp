@@ -239,8 +239,9 @@ asio::awaitable<exchange_result> pool::exchange(request& req, Target& out, unsig
     exchange_result r;
     {
       const watched w(*this, std::make_shared<exchange_state>(self, c), cs.slot());
-      r = co_await asio::co_spawn(self, run_on(c, req, out, *w.x),
-                                  asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
+      r = co_await asio::co_spawn(
+          self, run_on(c, req, out, *w.x),
+          asio::bind_cancellation_slot(asio::cancellation_slot(), asio::use_awaitable));
     }
     const std::size_t limit = opts_.max_requests_per_connection;
     l.end(!r.ec && r.reusable && (limit == 0 || c.requests < limit));
