@@ -89,7 +89,8 @@ int main(int argc, char** argv) {
                           .api_key = "benchmark",
                           .max_connections = cfg->concurrency,
                           .ca_file = cfg->ca_file,
-                          .use_system_ca = false}};
+                          .use_system_ca = false,
+                          .single_threaded = true}};
     run_state st{*cfg};
     const auto start = std::chrono::steady_clock::now();
     if (bulk)

@@ -116,7 +116,8 @@ int main(int argc, char** argv) {
                           .api_key = "benchmark",
                           .max_connections = cfg.concurrency + 1,
                           .ca_file = cfg.ca_file,
-                          .use_system_ca = cfg.ca_file.empty()}};
+                          .use_system_ca = cfg.ca_file.empty(),
+                          .single_threaded = true}};
     start = std::chrono::steady_clock::now();
     if (cfg.details)
       asio::co_spawn(io, walk_details(client, cfg, o), report);

@@ -124,7 +124,8 @@ atoms::client_options options_for(const server_info& s, std::size_t connections)
           .api_key = s.api_key,
           .max_connections = connections,
           .ca_pem = s.ca_pem,
-          .use_system_ca = false};
+          .use_system_ca = false,
+          .single_threaded = true};
 }
 
 // One walk, in the calling (child) process.

@@ -2,6 +2,7 @@
 #include "support.hpp"
 
 #include <smallest/atoms.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 
 #include <doctest/doctest.h>
@@ -10,7 +11,9 @@
 #include <boost/asio/cancellation_signal.hpp>
 #include <boost/asio/deferred.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/thread_pool.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -36,6 +39,18 @@ namespace {
 using atoms_test::page_call;  // the product page's example call
 
 using atoms_test::tuple;
+
+// Which executor an operation's body ran on (launch's choice).
+struct client_test_ran_on {
+  bool io = false;      // the io_context's own
+  bool strand = false;  // a strand of it
+};
+asio::awaitable<atoms::detail::op_result<void>> client_test_record_executor(client_test_ran_on& where) {
+  auto ex = co_await asio::this_coro::executor;
+  where.io = ex.target<asio::io_context::executor_type>() != nullptr;
+  where.strand = ex.target<asio::strand<asio::any_io_executor>>() != nullptr;
+  co_return atoms::detail::op_result<void>{};
+}
 
 // Everything a failure can tell a user, in one string, to check for secrets.
 std::string everything_said(const atoms::error_code& ec, const atoms::diagnostics& diag) {
@@ -401,6 +416,9 @@ TEST_SUITE("client") {
   }
 
   TEST_CASE("one stalled exchange times out while the others on the client keep completing") {
+    bool single_threaded = false;
+    SUBCASE("each operation on a strand of its own") {}
+    SUBCASE("single_threaded: on the io_context's executor") { single_threaded = true; }
     emulator emu;
     emu.set_interceptor([](const atoms::testing::recorded_request& r) {
       if (r.target.find("STALL") == std::string::npos) return std::optional<reply>();
@@ -411,6 +429,7 @@ TEST_SUITE("client") {
       opts.request_timeout = 300ms;
       opts.retry.max_attempts = 1;
       opts.max_connections = 4;
+      opts.single_threaded = single_threaded;
       atoms::client client{io.get_executor(), opts};
       int stalled_timeouts = 0;
       int completed = 0;
@@ -458,13 +477,48 @@ TEST_SUITE("client") {
     }
   }
 
+  TEST_CASE("an operation runs on the client's executor when it is serial, else on a strand of its own") {
+    asio::io_context io;
+    asio::thread_pool threads(1);
+    atoms::client_options opts{.base_url = "https://localhost:1"};
+    auto serial = [&](asio::any_io_executor ex, bool single_threaded) {
+      opts.single_threaded = single_threaded;
+      return atoms::detail::client_state(std::move(ex), opts).serial();
+    };
+    CHECK_FALSE(serial(io.get_executor(), false));
+    CHECK_FALSE(serial(threads.get_executor(), false));
+    CHECK(serial(io.get_executor(), true));
+    CHECK(serial(asio::make_strand(io), false));
+    CHECK(serial(asio::make_strand(asio::any_io_executor(threads.get_executor())), false));
+    threads.join();
+
+    // What launch does with it: the body sees the executor it runs on.
+    for (bool on_io : {false, true}) {
+      client_test_ran_on where;
+      bool completed = false;
+      atoms::detail::launch<void>(
+          io.get_executor(), nullptr, on_io, 0ms, nullptr, client_test_record_executor(where),
+          atoms::detail::op_handler<void>([&](atoms::error_code ec) { completed = !ec; }));
+      io.run();
+      io.restart();
+      CHECK(completed);
+      CHECK(where.io == on_io);
+      CHECK(where.strand == !on_io);
+    }
+  }
+
   TEST_CASE("terminal cancellation stops a pending call and closes its connection") {
+    bool single_threaded = false;
+    SUBCASE("each operation on a strand of its own") {}
+    SUBCASE("single_threaded: on the io_context's executor") { single_threaded = true; }
     emulator emu;
     emu.set_interceptor([](const atoms::testing::recorded_request&) {
       return std::optional<reply>(reply{.act = reply::action::stall});
     });
     atoms_test::run([&](asio::io_context& io) -> asio::awaitable<void> {
-      atoms::client client{io.get_executor(), options_for(emu)};
+      auto opts = options_for(emu);
+      opts.single_threaded = single_threaded;
+      atoms::client client{io.get_executor(), opts};
 
       // Through a cancellation slot bound to a callback.
       asio::cancellation_signal cancel;
@@ -496,26 +550,32 @@ TEST_SUITE("client") {
   TEST_CASE("a cancellation emitted right after initiation is never lost, on fresh or reused connections") {
     emulator emu({.tls = false});
     for (bool warm : {false, true}) {
-      asio::io_context io;
-      atoms::client client{io.get_executor(), options_for(emu)};
-      if (warm) {
-        client.async_get_call(page_call, [](atoms::error_code, atoms::call_details) {});
-        io.run();
-        io.restart();
-        REQUIRE(client.open_connections() == 1);
+      for (bool single_threaded : {false, true}) {
+        asio::io_context io;
+        auto opts = options_for(emu);
+        opts.single_threaded = single_threaded;
+        atoms::client client{io.get_executor(), opts};
+        if (warm) {
+          client.async_get_call(page_call, [](atoms::error_code, atoms::call_details) {});
+          io.run();
+          io.restart();
+          REQUIRE(client.open_connections() == 1);
+        }
+        int aborted = 0;
+        for (int i = 0; i < 20; ++i) {
+          asio::cancellation_signal cancel;
+          client.async_get_call(page_call, asio::bind_cancellation_slot(
+                                               cancel.slot(), [&](atoms::error_code ec, atoms::call_details) {
+                                                 if (ec == asio::error::operation_aborted) ++aborted;
+                                               }));
+          cancel.emit(asio::cancellation_type::terminal);
+          io.run_for(10s);
+          io.restart();
+        }
+        const std::string where = std::string(warm ? "reused" : "fresh") + " connections" +
+                                  (single_threaded ? ", single_threaded" : "");
+        CHECK_MESSAGE(aborted == 20, where);
       }
-      int aborted = 0;
-      for (int i = 0; i < 20; ++i) {
-        asio::cancellation_signal cancel;
-        client.async_get_call(page_call, asio::bind_cancellation_slot(
-                                             cancel.slot(), [&](atoms::error_code ec, atoms::call_details) {
-                                               if (ec == asio::error::operation_aborted) ++aborted;
-                                             }));
-        cancel.emit(asio::cancellation_type::terminal);
-        io.run_for(10s);
-        io.restart();
-      }
-      CHECK_MESSAGE(aborted == 20, (warm ? "reused connections" : "fresh connections"));
     }
   }
 
@@ -526,7 +586,12 @@ TEST_SUITE("client") {
     asio::thread_pool threads(4);
     auto opts = options_for(emu);
     opts.max_connections = 4;
-    atoms::client client{threads.get_executor(), opts};
+    // A strand given as the executor: the client's operations all run on it, none on a strand
+    // of its own, while the callers' coroutines and the I/O run on four threads.
+    asio::any_io_executor ex = threads.get_executor();
+    SUBCASE("the thread pool's executor") {}
+    SUBCASE("a strand of the thread pool") { ex = asio::make_strand(threads); }
+    atoms::client client{ex, opts};
     std::atomic<int> finished{0}, won{0};
     std::vector<std::future<void>> workers;
     for (int w = 0; w < 8; ++w) {

@@ -5,6 +5,7 @@
 // OpenAPI document, whatever our own client does with them.
 
 #include <smallest/atoms/testing/detail/multipart.hpp>
+#include <smallest/atoms/testing/detail/routes_platform.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 
 #include <boost/json/parse.hpp>

@@ -4,6 +4,7 @@
 #include "support.hpp"
 
 #include <smallest/atoms.hpp>
+#include <smallest/atoms/detail/client_state.hpp>
 #include <smallest/atoms/detail/retry.hpp>
 #include <smallest/atoms/testing/emulator.hpp>
 

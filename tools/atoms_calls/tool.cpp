@@ -336,6 +336,7 @@ atoms::client_options options_of(const invocation& inv) {
   o.bulk_concurrency = inv.concurrency;
   o.max_connections = std::max(o.max_connections, inv.concurrency + 1);  // the walk's own, too
   o.user_agent = "atoms-calls/0.1.0 " + o.user_agent;
+  o.single_threaded = true;  // run() runs the io_context on this thread alone
   return o;
 }
 

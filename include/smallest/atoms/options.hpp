@@ -111,6 +111,13 @@ struct client_options {
   /// Retries, backoff and the operation deadline; `client::with_retry` overrides it for some calls.
   retry_policy retry{};
 
+  /// The io_context is run by one thread: each operation then runs on the client's executor
+  /// directly instead of on a strand of its own, which saves a dispatch through that strand at
+  /// every step (about 8% of the CPU per call). Set it only when that is true: with several
+  /// threads running the io_context, an operation's timer and I/O would race. A client given a
+  /// strand as its executor runs its operations on that strand without being told.
+  bool single_threaded = false;
+
   /// Zero, or at most this many requests per second leave the client, across all its
   /// operations and copies (retries included), evenly spaced: a bulk job then stays under the
   /// service's rate limit instead of bouncing off 429s.

@@ -27,6 +27,7 @@ class client_state;
 ATOMS_DECL const asio::any_io_executor& state_executor(const client_state& s) noexcept;
 ATOMS_DECL std::chrono::milliseconds state_deadline(const client_state& s) noexcept;
 ATOMS_DECL const asio::strand<asio::any_io_executor>* state_strand(const client_state& s) noexcept;
+ATOMS_DECL bool state_serial(const client_state& s) noexcept;
 
 }  // namespace smallest::atoms::detail
 

@@ -54,6 +54,9 @@ class client_state {
   const client_options& options() const noexcept { return opts_; }
   http::pool& pool() noexcept { return *pool_; }
   const http::endpoint& endpoint() const noexcept { return ep_; }
+  /// The executor runs one handler at a time (client_options::single_threaded, or it is a
+  /// strand): operations run on it directly instead of each on a strand of its own.
+  bool serial() const noexcept { return serial_; }
   /// Every operation's deadline (retry.deadline); zero for none.
   std::chrono::milliseconds deadline() const noexcept { return opts_.retry.deadline; }
 
@@ -83,6 +86,7 @@ class client_state {
  private:
   asio::any_io_executor ex_;
   client_options opts_;
+  bool serial_ = false;
   http::endpoint ep_;
   std::string authorization_;  // "Bearer <key>": the one place the key is written
   std::shared_ptr<asio::ssl::context> tls_;

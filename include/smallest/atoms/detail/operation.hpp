@@ -82,7 +82,9 @@ template <class T>
 using op_handler = asio::any_completion_handler<op_signature<T>>;
 
 /// Starts an operation's body, one function per T whatever the operation and the token: on
-/// `*strand`, or on a fresh strand of `io` when `strand` is null; under the deadline `limit`
+/// `*strand`; or, when `strand` is null, on `io` itself if `serial` (its handlers never run
+/// concurrently: a strand, or an io_context run by one thread), else on a fresh strand of `io`;
+/// under the deadline `limit`
 /// unless it is zero (the note about it goes into `diag`, if not null); `handler` is completed
 /// with the result on its associated executor (`io` when it has none), never inside this call.
 /// Terminal cancellation through the handler's slot stops the body.
@@ -91,7 +93,7 @@ using op_handler = asio::any_completion_handler<op_signature<T>>;
 /// instantiates it for the T of every operation, so a user's translation unit never
 /// instantiates co_spawn.
 template <class T>
-void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_executor>* strand,
+void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_executor>* strand, bool serial,
             std::chrono::milliseconds limit, diagnostics* diag, asio::awaitable<op_result<T>> body,
             op_handler<T> handler);
 
@@ -108,7 +110,8 @@ diagnostics* find_diag(const Args&... args) noexcept {
 }
 
 // What an initiation asks of its State: its executor; the strand its operations share, if it
-// has one (else each runs on a fresh strand); its deadline, if it has one. Found by ADL, so a
+// has one; whether its executor already runs one handler at a time (else each operation runs
+// on a fresh strand); its deadline, if it has one. Found by ADL, so a
 // State known only by its declaration (client_state, with ATOMS_SEPARATE_COMPILATION)
 // provides non-template overloads next to that declaration (detail/client_fwd.hpp).
 template <class State>
@@ -123,6 +126,13 @@ const asio::strand<asio::any_io_executor>* state_strand(const State& s) noexcept
     return nullptr;
 }
 template <class State>
+bool state_serial(const State& s) noexcept {
+  if constexpr (requires { s.serial(); })
+    return s.serial();
+  else
+    return false;
+}
+template <class State>
 std::chrono::milliseconds state_deadline(const State& s) noexcept {
   if constexpr (requires { s.deadline(); })
     return s.deadline();
@@ -131,7 +141,8 @@ std::chrono::milliseconds state_deadline(const State& s) noexcept {
 }
 
 /// The one initiation object of every operation: `Body(state, args...)` makes the coroutine,
-/// which runs on a fresh strand, or on `state->strand()` when State has one, and under the
+/// which runs on `state->strand()` when State has one, on the state's executor when
+/// `state->serial()` says it runs one handler at a time, else on a fresh strand; and under the
 /// deadline `state->deadline()` when State has one, it is not zero and `Bounded` is true.
 /// Named per operation through an alias (`initiate_get_call`), so async_initiate sees a
 /// distinct initiation type for each.
@@ -147,8 +158,8 @@ struct initiation {
     if constexpr (Bounded) limit = state_deadline(*state);
     diagnostics* diag = find_diag(args...);
     // The body is lazy: this only makes its frame. Everything else is launch<T>'s.
-    launch<T>(state_executor(*state), strand, limit, diag, Body(state, std::forward<Args>(args)...),
-              op_handler<T>(std::forward<Handler>(handler)));
+    launch<T>(state_executor(*state), strand, state_serial(*state), limit, diag,
+              Body(state, std::forward<Args>(args)...), op_handler<T>(std::forward<Handler>(handler)));
   }
 };
 

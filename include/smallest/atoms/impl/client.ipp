@@ -41,6 +41,8 @@ ATOMS_DECL const asio::strand<asio::any_io_executor>* state_strand(const client_
   return nullptr;
 }
 
+ATOMS_DECL bool state_serial(const client_state& s) noexcept { return s.serial(); }
+
 }  // namespace detail
 #endif
 

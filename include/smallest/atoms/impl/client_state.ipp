@@ -5,8 +5,10 @@
 #include <smallest/atoms/detail/client_state.hpp>
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/io_context.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
 #include <boost/asio/this_coro.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/json/parse.hpp>
@@ -87,6 +89,8 @@ inline void validate(const retry_policy& p) {
 
 ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options opts)
     : ex_(std::move(ex)), opts_(std::move(opts)) {
+  serial_ = opts_.single_threaded || ex_.target<asio::strand<asio::io_context::executor_type>>() ||
+            ex_.target<asio::strand<asio::any_io_executor>>();
   std::string why;
   if (!http::parse_endpoint(opts_.base_url, ep_, why)) throw std::invalid_argument("client_options::" + why);
   // Never quote the key in a message, not even a part of it.
@@ -124,6 +128,7 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
 ATOMS_DECL client_state::client_state(const client_state& base, retry_policy policy)
     : ex_(base.ex_),
       opts_(base.opts_),
+      serial_(base.serial_),
       ep_(base.ep_),
       authorization_(base.authorization_),
       tls_(base.tls_),

@@ -27,8 +27,7 @@ namespace smallest::atoms::detail {
 // behind.
 class cancellation_forwarder {
  public:
-  cancellation_forwarder(std::shared_ptr<asio::cancellation_signal> sig,
-                         asio::strand<asio::any_io_executor> strand)
+  cancellation_forwarder(std::shared_ptr<asio::cancellation_signal> sig, asio::any_io_executor strand)
       : sig_(std::move(sig)), strand_(std::move(strand)) {}
 
   void operator()(asio::cancellation_type type) const {
@@ -37,7 +36,7 @@ class cancellation_forwarder {
 
  private:
   std::shared_ptr<asio::cancellation_signal> sig_;
-  asio::strand<asio::any_io_executor> strand_;
+  asio::any_io_executor strand_;  // the operation's: a strand, or an executor as serial as one
 };
 
 // Adapts co_spawn's void(exception_ptr, op_result<T>) to the caller's void(error_code, T)
@@ -116,10 +115,12 @@ asio::awaitable<op_result<T>> under_deadline(asio::awaitable<op_result<T>> body,
 }
 
 template <class T>
-void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_executor>* own,
+void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_executor>* own, bool serial,
             std::chrono::milliseconds limit, diagnostics* diag, asio::awaitable<op_result<T>> body,
             op_handler<T> handler) {
-  asio::strand<asio::any_io_executor> strand = own ? *own : asio::make_strand(io);
+  // A strand of its own costs a dispatch through it at every step of the operation: skipped
+  // when `io` already runs one handler at a time.
+  asio::any_io_executor strand = own ? asio::any_io_executor(*own) : serial ? io : asio::make_strand(io);
   asio::any_completion_executor ex = asio::get_associated_executor(handler, io);
   // The slot of the handler's own: any_completion_handler forwards the caller's slot to it.
   std::shared_ptr<asio::cancellation_signal> sig;
@@ -144,11 +145,11 @@ void launch(const asio::any_io_executor& io, const asio::strand<asio::any_io_exe
 #include <optional>
 #include <vector>
 
-#define ATOMS_INSTANTIATE_LAUNCH(...)                                                                \
-  template void smallest::atoms::detail::launch<__VA_ARGS__>(                                        \
-      const boost::asio::any_io_executor&, const boost::asio::strand<boost::asio::any_io_executor>*, \
-      std::chrono::milliseconds, smallest::atoms::diagnostics*,                                      \
-      boost::asio::awaitable<smallest::atoms::detail::op_result<__VA_ARGS__>>,                       \
+#define ATOMS_INSTANTIATE_LAUNCH(...)                                                                      \
+  template void smallest::atoms::detail::launch<__VA_ARGS__>(                                              \
+      const boost::asio::any_io_executor&, const boost::asio::strand<boost::asio::any_io_executor>*, bool, \
+      std::chrono::milliseconds, smallest::atoms::diagnostics*,                                            \
+      boost::asio::awaitable<smallest::atoms::detail::op_result<__VA_ARGS__>>,                             \
       smallest::atoms::detail::op_handler<__VA_ARGS__>);
 ATOMS_INSTANTIATE_LAUNCH(void)
 ATOMS_INSTANTIATE_LAUNCH(std::string)

@@ -208,22 +208,26 @@
 // each request as soon as it is read, before the wait, so a test sees when a page was asked
 // for, not when it was answered.
 
-#include <smallest/atoms/testing/detail/server.hpp>
+#include <smallest/atoms/detail/config.hpp>
 #include <smallest/atoms/testing/emulator_options.hpp>
 
 #include <boost/json/object.hpp>
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
 namespace smallest::atoms::testing {
+
+namespace detail {
+class server;
+}
 
 /// A local Atoms API server for tests: a real HTTP/1.1 server on 127.0.0.1 (HTTPS by
 /// default, with a certificate from a CA generated on the spot) serving a seeded synthetic
@@ -243,110 +247,61 @@ class emulator {
   /// std::system_error if the port cannot be listened on (in use, say), an exception if the
   /// certificate cannot be made, and std::invalid_argument for an invalid
   /// emulator_options::faults.
-  explicit emulator(emulator_options options = {})
-      : server_(std::make_unique<detail::server>(std::move(options))) {}
+  explicit emulator(emulator_options options = {});
 
   /// Closes every connection and joins the threads. Must not be called from the emulator's
   /// own threads (inside an interceptor).
-  ~emulator() = default;
+  ~emulator();
 
   emulator(const emulator&) = delete;
   emulator& operator=(const emulator&) = delete;
 
-  std::uint16_t port() const noexcept { return server_->port(); }
+  std::uint16_t port() const noexcept;
 
   /// "https://localhost:PORT/atoms/v1" (the certificate names localhost by default), or
   /// "http://127.0.0.1:PORT/atoms/v1" without TLS.
-  std::string base_url() const {
-    return (server_->state().options.tls ? "https://localhost:" : "http://127.0.0.1:") +
-           std::to_string(port()) + "/atoms/v1";
-  }
+  std::string base_url() const;
 
   /// PEM of the CA that signed the server certificate; "" without TLS.
-  const std::string& ca_pem() const noexcept { return server_->ca_pem(); }
+  const std::string& ca_pem() const noexcept;
 
-  const std::string& api_key() const noexcept { return server_->state().options.api_key; }
+  const std::string& api_key() const noexcept;
 
   // --- data set (thread-safe) ---
 
   /// The call ids of the account, in insertion order (the seeded ones first, then those put
   /// and those campaigns dialed).
-  std::vector<std::string> call_ids() const {
-    detail::advance_campaigns(server_->state().data);
-    return server_->state().data.calls.ids();
-  }
+  std::vector<std::string> call_ids() const;
 
   /// The conversation record as served in `data`, if the id is known.
-  std::optional<boost::json::object> call(const std::string& call_id) const {
-    detail::advance_campaigns(server_->state().data);
-    return server_->state().data.calls.get(call_id);
-  }
+  std::optional<boost::json::object> call(const std::string& call_id) const;
 
   /// A campaign as GET /campaign/{id} serves it under "campaign" (agent and audience nested),
   /// brought to now; nullopt for an unknown id.
-  std::optional<boost::json::object> campaign(const std::string& campaign_id) const {
-    auto& data = server_->state().data;
-    detail::advance_campaigns(data);
-    std::lock_guard lock(data.platform.mutex);
-    const auto* c = data.platform.campaign(campaign_id);
-    if (c == nullptr) return std::nullopt;
-    return detail::campaign_populated(data, *c);
-  }
+  std::optional<boost::json::object> campaign(const std::string& campaign_id) const;
 
   /// The call ids a campaign has dialed, in order (one per member called).
-  std::vector<std::string> campaign_call_ids(const std::string& campaign_id) const {
-    auto& data = server_->state().data;
-    detail::advance_campaigns(data);
-    std::lock_guard lock(data.platform.mutex);
-    std::vector<std::string> out;
-    if (const auto* c = data.platform.campaign(campaign_id))
-      for (const auto& d : c->dials) out.push_back(d.call_id);
-    return out;
-  }
+  std::vector<std::string> campaign_call_ids(const std::string& campaign_id) const;
 
   /// An audience's members, {"_id", "data": {column: value}}, in upload order; empty for an
   /// unknown audience.
-  std::vector<boost::json::object> audience_members(const std::string& audience_id) const {
-    auto& data = server_->state().data;
-    std::lock_guard lock(data.platform.mutex);
-    const auto* a = data.platform.audience(audience_id);
-    if (a == nullptr) return {};
-    return a->members;
-  }
+  std::vector<boost::json::object> audience_members(const std::string& audience_id) const;
 
   /// Whether the agent is archived (DELETE /agent/{id}/archive); false for an unknown one.
-  bool agent_archived(const std::string& agent_id) const {
-    auto& data = server_->state().data;
-    std::lock_guard lock(data.platform.mutex);
-    const auto it = data.platform.agents.find(agent_id);
-    return it != data.platform.agents.end() && it->second.archived;
-  }
+  bool agent_archived(const std::string& agent_id) const;
 
   /// Adds a conversation record, or replaces the one with the same "callId". The record is
   /// served as given: write it with the service's key names. Throws std::invalid_argument
   /// if it has no string "callId".
-  void put_call(boost::json::object call) { server_->state().data.calls.put(std::move(call)); }
+  void put_call(boost::json::object call);
 
   /// The seeded agents' ids, in order: every seeded call belongs to one of them (agents made
   /// by POST /agent are not listed).
-  std::vector<std::string> agent_ids() const {
-    auto& data = server_->state().data;
-    std::lock_guard lock(data.platform.mutex);
-    std::vector<std::string> out;
-    for (const auto& a : data.agents.all()) {
-      const auto it = data.platform.agents.find(a.id);
-      if (it == data.platform.agents.end() || it->second.created_at.empty()) out.push_back(a.id);
-    }
-    return out;
-  }
+  std::vector<std::string> agent_ids() const;
 
   /// An agent's post-call analytics configuration, as GET /agent/{id}/post-call-analytics
   /// returns it in `data`; nullopt for an unknown agent.
-  std::optional<boost::json::object> post_call_config(const std::string& agent_id) const {
-    auto a = server_->state().data.agents.get(agent_id);
-    if (!a) return std::nullopt;
-    return std::move(a->post_call_config);
-  }
+  std::optional<boost::json::object> post_call_config(const std::string& agent_id) const;
 
   // --- webhooks (thread-safe) ---
 
@@ -356,96 +311,68 @@ class emulator {
   /// agent: pre-conversation and post-conversation, then analytics-completed. Returns its
   /// callId. The POSTs happen on the emulator's threads: wait_deliveries_idle() waits for
   /// them. Throws std::invalid_argument for an unknown agent.
-  std::string complete_call(completed_call call) {
-    return detail::complete_call(server_->state().data, call);
-  }
+  std::string complete_call(completed_call call);
 
   /// Replaces the delivery faults (emulator_options::delivery_faults); the RNG starts again
   /// from the plan's seed. Deliveries decided from now on follow it. Throws
   /// std::invalid_argument for an invalid plan, leaving the old one in force.
-  void set_delivery_faults(delivery_fault_plan plan) { server_->state().data.webhooks.set_faults(plan); }
+  void set_delivery_faults(delivery_fault_plan plan);
 
   /// Counts of webhook deliveries since the emulator started (see delivery_stats).
-  ::smallest::atoms::testing::delivery_stats delivery_stats() const {
-    const auto& c = server_->state().data.webhooks.counters;
-    return {c.scheduled.load(), c.attempted.load(), c.delivered.load(),
-            c.failed.load(),    c.dropped.load(),   c.duplicated.load(),
-            c.delayed.load(),   c.corrupted.load(), c.undeliverable.load()};
-  }
+  ::smallest::atoms::testing::delivery_stats delivery_stats() const;
 
   /// Delivery POSTs queued, waiting for their delay, or in flight.
-  std::size_t deliveries_pending() const { return server_->state().data.webhooks.pending(); }
+  std::size_t deliveries_pending() const;
 
   /// Blocks until no delivery is pending (true) or `timeout` has passed (false). Events are
   /// decided when their call starts, ends or is analysed (campaign dialing happens as requests
   /// arrive), so call it after what makes them. Not from an emulator thread.
-  bool wait_deliveries_idle(std::chrono::milliseconds timeout) {
-    return server_->state().data.webhooks.wait_idle(timeout);
-  }
+  bool wait_deliveries_idle(std::chrono::milliseconds timeout);
 
   /// A webhook's custom delivery headers (set by PATCH /webhook/{id}), in the order given;
   /// nullopt for an unknown webhook.
   std::optional<std::vector<std::pair<std::string, std::string>>> webhook_headers(
-      const std::string& id) const {
-    auto& hooks = server_->state().data.webhooks;
-    std::lock_guard lock(hooks.mutex);
-    const auto* w = hooks.find(id);
-    if (w == nullptr) return std::nullopt;
-    return w->headers;
-  }
+      const std::string& id) const;
 
   // --- the recording origin ---
 
   /// "https://127.0.0.1:PORT" (or "http://..." without TLS): where presigned URLs point.
-  const std::string& recording_base_url() const noexcept { return server_->state().data.recordings.base_url; }
-  std::uint16_t recording_port() const {
-    const auto& url = recording_base_url();
-    return static_cast<std::uint16_t>(std::stoi(url.substr(url.rfind(':') + 1)));
-  }
+  const std::string& recording_base_url() const noexcept;
+  std::uint16_t recording_port() const;
   /// Requests the recording origin read, and how many of them carried an Authorization header
   /// (each of those answered 401).
-  std::size_t recording_requests() const noexcept { return server_->state().data.recordings.requests.load(); }
-  std::size_t recording_authorization_headers() const noexcept {
-    return server_->state().data.recordings.authorization_seen.load();
-  }
-  bool recording_authorization_seen() const noexcept { return recording_authorization_headers() > 0; }
+  std::size_t recording_requests() const noexcept;
+  std::size_t recording_authorization_headers() const noexcept;
+  bool recording_authorization_seen() const noexcept;
   /// Body bytes the recording origin has written.
-  std::uint64_t recording_bytes_sent() const noexcept {
-    return server_->state().data.recordings.bytes_sent.load();
-  }
+  std::uint64_t recording_bytes_sent() const noexcept;
 
   /// Bytes [offset, offset + n) of the recording of `call_id`, as the origin serves them.
-  static std::string recording_bytes(const std::string& call_id, std::uint64_t offset, std::size_t n) {
-    std::string out(n, '\0');
-    detail::recording_bytes(call_id, offset, out.data(), n);
-    return out;
-  }
+  static std::string recording_bytes(const std::string& call_id, std::uint64_t offset, std::size_t n);
 
   // --- observation (thread-safe) ---
 
-  std::size_t connections_accepted() const noexcept { return server_->state().connections_accepted.load(); }
-  std::size_t open_connections() const noexcept { return server_->state().open_connections.load(); }
+  std::size_t connections_accepted() const noexcept;
+  std::size_t open_connections() const noexcept;
   /// Requests answered, counted when the answer is ready to be written (so a client that
   /// has read its response sees it counted); stalled and closed requests are not.
-  std::size_t requests_served() const noexcept { return server_->state().requests_served.load(); }
+  std::size_t requests_served() const noexcept;
   /// Every request read, in order, the last 10,000 of them; recorded when read, before any
   /// latency or answer.
-  std::vector<recorded_request> requests() const { return server_->state().recorded(); }
+  std::vector<recorded_request> requests() const;
 
   /// Log items in the bodies of every GET /conversation answered 200 so far (a page of 50
   /// counts 50), whatever the client did with them: a walker that yielded n distinct calls
   /// dropped logs_listed() - n duplicates.
-  std::size_t logs_listed() const noexcept { return server_->state().data.listing.logs_listed.load(); }
+  std::size_t logs_listed() const noexcept;
 
   /// The highest number of API requests being handled at once since the emulator started or
   /// reset_max_concurrent_requests(). A request counts from when it is read (recorded) until
   /// its answer is ready to be written, its latency wait included (or until a fault or the
   /// interceptor stalls or closes it); the recording origin's requests do not count.
-  std::size_t max_concurrent_requests() const noexcept {
-    return server_->state().max_requests_in_flight.load();
-  }
+  std::size_t max_concurrent_requests() const noexcept;
   /// Restarts max_concurrent_requests() from the number being handled now.
-  void reset_max_concurrent_requests() noexcept { server_->state().reset_max_requests_in_flight(); }
+  void reset_max_concurrent_requests() noexcept;
 
   // --- faults ---
 
@@ -455,42 +382,41 @@ class emulator {
   /// writes first usually sees a reset. A connection still busy with a response (or a TLS
   /// handshake) is closed right after it, when it would wait for its next request; a
   /// stalled one is left alone. Called from an interceptor, it returns without waiting.
-  void close_idle_connections() { server_->close_idle_connections(); }
+  void close_idle_connections();
 
   /// Replaces the fault plan (emulator_options::faults; see fault_plan): requests read from
   /// now on follow the new one, and its counters (first, every, faults_injected()) start at
   /// 0. A request already read keeps the plan it was read under. Thread-safe; throws
   /// std::invalid_argument for an invalid plan, leaving the old one in force. set_faults({})
   /// removes every fault.
-  void set_faults(fault_plan plan) { server_->state().set_faults(std::move(plan)); }
+  void set_faults(fault_plan plan);
 
   /// Faults applied since the plan was set: requests that got a fault of fault_plan::faults
   /// (counted when decided, so a test that has seen the effect sees the count), connections
   /// retired by max_requests_per_connection, and TLS handshakes refused. Chunked answers are
   /// valid HTTP and do not count.
-  std::size_t faults_injected() const { return server_->state().current_faults()->injected(); }
+  std::size_t faults_injected() const;
 
   /// A port of 127.0.0.1 on which nothing listens, for "connection refused" tests: one the
   /// system lent as ephemeral and took back, so nothing of this process holds it (another
   /// process could still take it, however unlikely).
-  static std::uint16_t unused_port() {
-    asio::io_context ioc;
-    asio::ip::tcp::socket socket(ioc, asio::ip::tcp::v4());
-    socket.bind({asio::ip::make_address_v4("127.0.0.1"), 0});
-    return socket.local_endpoint().port();
-  }
+  static std::uint16_t unused_port();
 
   /// Consulted for every request that has no fault, after it is recorded and before it is
   /// routed; nullopt routes it normally. Runs on an emulator thread (several at once with
   /// threads > 1); an interceptor that throws answers 500. Pass {} to remove it.
-  void set_interceptor(std::function<std::optional<reply>(const recorded_request&)> f) {
-    server_->state().set_interceptor(std::move(f));
-  }
+  void set_interceptor(std::function<std::optional<reply>(const recorded_request&)> f);
 
  private:
   std::unique_ptr<detail::server> server_;
 };
 
 }  // namespace smallest::atoms::testing
+
+// Header-only, the definitions follow; with ATOMS_SEPARATE_COMPILATION they are compiled once,
+// in <smallest/atoms/testing/src.hpp>, and a user's translation unit never sees the server.
+#ifndef ATOMS_SEPARATE_COMPILATION
+#include <smallest/atoms/testing/impl/emulator.ipp>
+#endif
 
 #endif

@@ -207,7 +207,9 @@ asio::awaitable<exchange_result> pool::run_on(connection& c, request& req, Targe
   if (!r.ec && !x.aborted) r = co_await c.async_exchange(req, out, opts_.limits);
   x.active = false;
   if (x.aborted) {
-    if (!r.ec) r.ec = asio::error::operation_aborted;  // aborted after the last byte
+    // Without an error: aborted before the open or the exchange began, or between the last
+    // read's completion and this coroutine's resumption. Either way the abort wins.
+    if (!r.ec) r.ec = asio::error::operation_aborted;
     r.reusable = false;
     c.close();
   }
