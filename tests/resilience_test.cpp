@@ -455,7 +455,9 @@ TEST_SUITE("limits and hooks") {
   }
 
   TEST_CASE("the rate limit spaces requests across the client and its copies") {
-    emulator emu;
+    // Plain HTTP: arrivals are measured at the server, and a TLS handshake of varying length on
+    // each new connection would blur the spacing the limit gave the departures.
+    emulator emu({.tls = false});
     std::mutex mu;
     std::vector<clock_type::time_point> arrivals;
     emu.set_interceptor([&](const recorded_request&) -> std::optional<reply> {
@@ -484,8 +486,9 @@ TEST_SUITE("limits and hooks") {
     });
     REQUIRE(arrivals.size() == 10);
     std::sort(arrivals.begin(), arrivals.end());
-    // Ten requests at 20/s span at least 9 intervals of 50 ms.
-    CHECK(arrivals.back() - arrivals.front() >= 440ms);
+    // Ten requests at 20/s leave over 9 intervals of 50 ms; each connection's set-up may shift an
+    // arrival by a little. Without the limit the ten would arrive within a few milliseconds.
+    CHECK(arrivals.back() - arrivals.front() >= 400ms);
   }
 }
 
