@@ -113,7 +113,7 @@ struct client_options {
 
   /// The io_context is run by one thread: each operation then runs on the client's executor
   /// directly instead of on a strand of its own, which saves a dispatch through that strand at
-  /// every step (about 8% of the CPU per call). Set it only when that is true: with several
+  /// every step (about a tenth of the CPU per call). Set it only when that is true: with several
   /// threads running the io_context, an operation's timer and I/O would race. A client given a
   /// strand as its executor runs its operations on that strand without being told.
   bool single_threaded = false;
