@@ -11,7 +11,8 @@
 # and the ratios to the baseline on stderr. Each TU is compiled alone, one after another,
 # with the compiler run directly (no ccache); from /usr/bin/time: seconds of wall time,
 # cpu_seconds (user + system: less sensitive to other work on the machine) and the
-# compiler's (cc1plus's) peak RSS. With --runs N, the run with the least wall time of N.
+# compiler's (cc1plus's) peak RSS. With --runs N, each TU's compilation with the least wall time
+# of N, the runs interleaved.
 #
 #     benchmarks/compile_time.sh [--runs N] [--link] [--quick]
 #
@@ -42,47 +43,56 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 export CCACHE_DISABLE=1
 
-# measure NAME SOURCE [extra flags...]: the fastest of $runs compilations; prints its JSON line
-# and remembers the seconds in $work/NAME.
+# measure NAME SOURCE [extra flags...]: compiles once; keeps, in $work/NAME.*, the figures of
+# the fastest compilation so far.
 measure() {
   name=$1 source=$2
   shift 2
-  best=""
-  i=0
-  while [ $i -lt "$runs" ]; do
-    if [ "$output" = "-c" ]; then
-      out="-c -o $work/$name.o"
-    else
-      out="-fsyntax-only"
-    fi
-    # shellcheck disable=SC2086 # $flags and $out are lists of words
-    if ! /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$cxx" $flags -I"$include" "$@" $out "$source"; then
-      echo "compile_time.sh: $name did not compile" >&2
-      exit 1
-    fi
-    read -r seconds rss user sys <"$work/time"
-    if [ -z "$best" ] || awk "BEGIN { exit !($seconds < $best) }"; then
-      best=$seconds best_rss=$rss best_cpu=$(awk "BEGIN { print $user + $sys }")
-    fi
-    i=$((i + 1))
+  if [ "$output" = "-c" ]; then
+    out="-c -o $work/$name.o"
+  else
+    out="-fsyntax-only"
+  fi
+  # shellcheck disable=SC2086 # $flags and $out are lists of words
+  if ! /usr/bin/time -f "%e %M %U %S" -o "$work/time" "$cxx" $flags -I"$include" "$@" $out "$source"; then
+    echo "compile_time.sh: $name did not compile" >&2
+    exit 1
+  fi
+  read -r seconds rss user sys <"$work/time"
+  if [ ! -f "$work/$name.seconds" ] || awk "BEGIN { exit !($seconds < $(cat "$work/$name.seconds")) }"; then
+    echo "$seconds" >"$work/$name.seconds"
+    awk "BEGIN { print $user + $sys }" >"$work/$name.cpu"
+    echo "$rss" >"$work/$name.rss"
+    extra=""
+    [ $# -gt 0 ] && extra=" $*"
+    echo "$flags$extra" >"$work/$name.flags"
+  fi
+}
+# report NAME...: one JSON line per TU, its fastest compilation.
+report() {
+  for name in "$@"; do
+    printf '{"tu":"%s","seconds":%s,"cpu_seconds":%s,"peak_rss_kib":%s,"flags":"%s"}\n' "$name" \
+      "$(cat "$work/$name.seconds")" "$(cat "$work/$name.cpu")" "$(cat "$work/$name.rss")" "$(cat "$work/$name.flags")"
   done
-  echo "$best" >"$work/$name.seconds"
-  echo "$best_cpu" >"$work/$name.cpu"
-  extra=""
-  [ $# -gt 0 ] && extra=" $*"
-  printf '{"tu":"%s","seconds":%s,"cpu_seconds":%s,"peak_rss_kib":%s,"flags":"%s%s"}\n' \
-    "$name" "$best" "$best_cpu" "$best_rss" "$flags" "$extra"
 }
 
 if [ "$output" != "-c" ]; then
   measure user_header_only "$here/compile/user.cpp"
   measure user_separate "$here/compile/user.cpp" -DATOMS_SEPARATE_COMPILATION
+  report user_header_only user_separate
   exit 0
 fi
-measure baseline "$here/compile/baseline.cpp"
-measure user_header_only "$here/compile/user.cpp"
-measure user_separate "$here/compile/user.cpp" -DATOMS_SEPARATE_COMPILATION
-measure src_once "$here/compile/src.cpp" -DATOMS_SEPARATE_COMPILATION
+# The runs are interleaved (every TU once, then again), so that a slow spell of the machine
+# does not fall on one TU's runs alone.
+i=0
+while [ $i -lt "$runs" ]; do
+  measure baseline "$here/compile/baseline.cpp"
+  measure user_header_only "$here/compile/user.cpp"
+  measure user_separate "$here/compile/user.cpp" -DATOMS_SEPARATE_COMPILATION
+  measure src_once "$here/compile/src.cpp" -DATOMS_SEPARATE_COMPILATION
+  i=$((i + 1))
+done
+report baseline user_header_only user_separate src_once
 
 # ratio NAME: NAME's wall and CPU time over the baseline's.
 ratio() {

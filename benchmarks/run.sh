@@ -6,10 +6,13 @@
 # compile-time programs, and prints one table with the Goals' ratios (PASS/MISS, reported,
 # never asserted). Writes the table as Markdown and CSV, and a chart (gnuplot).
 #
-#     benchmarks/run.sh [--quick] [--no-build] [--build-dir DIR] [--out DIR] [--work DIR]
+#     benchmarks/run.sh [--quick] [--rounds N] [--no-build] [--build-dir DIR] [--out DIR] [--work DIR]
 #
 #   --quick      tiny data, one short run of each thing (CI: about a minute after the build);
 #                writes to WORK/docs unless --out is given, so it never replaces the real figures
+#   --rounds N   the bulk peers, the decoding and the compilations measured N times, interleaved
+#                (every peer once, then again), each figure the best of its N: a machine shared
+#                with other work only ever slows a run down (3; 1 with --quick)
 #   --no-build   use the programs already in the build directory
 #   --build-dir  where the bench preset builds (build/bench)
 #   --out        where benchmarks.md, benchmarks.csv and benchmarks.png go (docs/)
@@ -22,6 +25,7 @@ set -euo pipefail
 
 root=$(cd "$(dirname "$0")/.." && pwd)
 quick=0
+rounds=
 build=1
 build_dir=$root/build/bench
 out=
@@ -29,11 +33,12 @@ work=${TMPDIR:-/tmp}/atoms-bench
 while (($#)); do
   case $1 in
     --quick) quick=1 ;;
+    --rounds) rounds=$2; shift ;;
     --no-build) build=0 ;;
     --build-dir) build_dir=$(realpath -m "$2"); shift ;;
     --out) out=$(realpath -m "$2"); shift ;;
     --work) work=$(realpath -m "$2"); shift ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,23p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -45,13 +50,16 @@ if ((quick)); then
   wrk_seconds=1 concurrencies="1 32"
   compile=${ATOMS_BENCH_COMPILE:-1}
   out=${out:-$work/docs}
+  rounds=${rounds:-1}
 else
   logs_large=100000 small=1000 details_large=20000
   native_requests=20000 python_requests=2000 sdk_requests=200
   wrk_seconds=5 concurrencies="1 8 32"
   compile=${ATOMS_BENCH_COMPILE:-1}
   out=${out:-$root/docs}
+  rounds=${rounds:-3}
 fi
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --rounds wants a positive number" >&2; exit 2; }
 details_concurrency=16
 bin=$build_dir/benchmarks
 
@@ -86,7 +94,7 @@ t0, i0 = sample(); time.sleep(1); t1, i1 = sample()
 import os; print(round(os.cpu_count() * (1 - (i1 - i0) / max(1, t1 - t0)), 2))')
 results=$work/results.jsonl
 : >"$results"
-echo "{\"machine\":{\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)\",\"os\":\"$(. /etc/os-release && echo "$PRETTY_NAME")\",\"compiler\":\"$(g++ -dumpfullversion 2>/dev/null || echo ?)\",\"quick\":$quick,\"load\":$busy}}" >>"$results"
+echo "{\"machine\":{\"cpus\":$(nproc),\"cpu\":\"$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1)\",\"os\":\"$(. /etc/os-release && echo "$PRETTY_NAME")\",\"compiler\":\"$(g++ -dumpfullversion 2>/dev/null || echo ?)\",\"quick\":$quick,\"rounds\":$rounds,\"load\":$busy}}" >>"$results"
 
 # --- data: one directory per set, each under its own URL prefix ---------------------------------
 # logs:    list pages only (the range over many logs)
@@ -159,7 +167,7 @@ skip() { # section peer concurrency why
 run_peer() { # name concurrency requests command...
   local name=$1 c=$2 m=$3 line
   shift 3
-  note "$name c=$c: $m requests"
+  note "$name c=$c: $m requests (round $round of $rounds)"
   if ! line=$("$@" --base-url "$origin/details/atoms/v1" --ca-file "$ca" --ids "$ids" \
     --concurrency "$c" --requests "$m" | tail -1) || [[ $line != "{"* ]]; then
     skip bulk "$name" "$c" "the program failed (exit status or no JSON line)"
@@ -171,7 +179,7 @@ run_peer() { # name concurrency requests command...
 # wrk, under a parent that reads its CPU time and peak RSS as it is reaped (wait4).
 run_wrk() { # concurrency
   local c=$1
-  note "wrk c=$c: ${wrk_seconds}s"
+  note "wrk c=$c: ${wrk_seconds}s (round $round of $rounds)"
   python3 - "$c" "$wrk_seconds" "$root/benchmarks/wrk_ids.lua" "$origin" "$ids" >>"$results" <<'EOF'
 import json, os, subprocess, sys
 c, seconds, script, origin, ids = sys.argv[1:]
@@ -191,28 +199,31 @@ EOF
 }
 
 # --- bulk GET /conversation/<id> at each concurrency -------------------------------------------
-for c in $concurrencies; do
-  run_wrk "$c"
-  for p in atoms_bulk beast_raw curl_nlohmann; do
-    if [[ -x $bin/$p ]]; then run_peer "${p%_bulk}" "$c" "$native_requests" "$bin/$p"; else skip bulk "${p%_bulk}" "$c" "$bin/$p not built"; fi
+# Each round runs every peer at every concurrency once; the table keeps each peer's best round.
+for round in $(seq "$rounds"); do
+  for c in $concurrencies; do
+    run_wrk "$c"
+    for p in atoms_bulk beast_raw curl_nlohmann; do
+      if [[ -x $bin/$p ]]; then run_peer "${p%_bulk}" "$c" "$native_requests" "$bin/$p"; else skip bulk "${p%_bulk}" "$c" "$bin/$p not built"; fi
+    done
+    for p in python_session httpx_async; do
+      if [[ -f $root/benchmarks/peers/$p.py ]]; then
+        run_peer "$p" "$c" "$python_requests" "$python" "$root/benchmarks/peers/$p.py"
+      else
+        skip bulk "$p" "$c" "benchmarks/peers/$p.py not found"
+      fi
+    done
   done
-  for p in python_session httpx_async; do
-    if [[ -f $root/benchmarks/peers/$p.py ]]; then
-      run_peer "$p" "$c" "$python_requests" "$python" "$root/benchmarks/peers/$p.py"
-    else
-      skip bulk "$p" "$c" "benchmarks/peers/$p.py not found"
-    fi
-  done
+  # The official SDK's way is sequential: one connection, one request at a time. requests.get
+  # loads the trust store again for every call: with our one-certificate CA file alone, and, as a
+  # real user's SDK does, with the system's store as well (--system-cas: the goal's peer).
+  if [[ -f $root/benchmarks/peers/python_sdk.py ]]; then
+    run_peer python_sdk 1 "$sdk_requests" "$python" "$root/benchmarks/peers/python_sdk.py"
+    run_peer python_sdk_system_cas 1 "$sdk_requests" "$python" "$root/benchmarks/peers/python_sdk.py" --system-cas
+  else
+    skip bulk python_sdk 1 "benchmarks/peers/python_sdk.py not found"
+  fi
 done
-# The official SDK's way is sequential: one connection, one request at a time. requests.get
-# loads the trust store again for every call: with our one-certificate CA file alone, and, as a
-# real user's SDK does, with the system's store as well (--system-cas: the goal's peer).
-if [[ -f $root/benchmarks/peers/python_sdk.py ]]; then
-  run_peer python_sdk 1 "$sdk_requests" "$python" "$root/benchmarks/peers/python_sdk.py"
-  run_peer python_sdk_system_cas 1 "$sdk_requests" "$python" "$root/benchmarks/peers/python_sdk.py" --system-cas
-else
-  skip bulk python_sdk 1 "benchmarks/peers/python_sdk.py not found"
-fi
 
 # --- the pagination range and the details pipeline, large next to small --------------------------
 walk() { # section set calls [--details]
@@ -234,11 +245,13 @@ walk pipeline small "$small" --details
 if [[ -x $bin/decode ]]; then
   note "decode"
   min_time=$( ((quick)) && echo 0.01 || echo 0.5)
-  if "$bin/decode" --benchmark_format=json --benchmark_min_time="$min_time" >"$work/decode.json" 2>"$work/decode.err"; then
+  # Each benchmark $rounds times, in a random order (the table keeps each one's best).
+  if "$bin/decode" --benchmark_format=json --benchmark_min_time="$min_time" --benchmark_repetitions="$rounds" \
+    --benchmark_enable_random_interleaving=true >"$work/decode.json" 2>"$work/decode.err"; then
     python3 -c 'import json, sys
 for b in json.load(open(sys.argv[1]))["benchmarks"]:
     if b.get("run_type", "iteration") == "iteration" and "bytes_per_second" in b:
-        print(json.dumps({"section": "decode", "name": b["name"], "mb_per_second": b["bytes_per_second"] / 1e6,
+        print(json.dumps({"section": "decode", "name": b.get("run_name", b["name"]), "mb_per_second": b["bytes_per_second"] / 1e6,
                           "ns": b.get("real_time"), "time_unit": b.get("time_unit")}))' "$work/decode.json" >>"$results"
   else
     skip decode decode "" "the decode program failed (see $work/decode.err)"
@@ -250,7 +263,9 @@ fi
 # --- compile time and memory of one translation unit --------------------------------------------
 if ((compile)) && [[ -x $root/benchmarks/compile_time.sh ]]; then
   note "compile time (a few minutes; with --quick, a syntax check of each TU)"
-  if "$root/benchmarks/compile_time.sh" $( ((quick)) && echo --quick) >"$work/compile.jsonl" 2>"$work/compile.err"; then
+  compile_args=(--runs "$rounds")
+  ((quick)) && compile_args=(--quick)
+  if "$root/benchmarks/compile_time.sh" "${compile_args[@]}" >"$work/compile.jsonl" 2>"$work/compile.err"; then
     python3 -c 'import json, sys
 for l in open(sys.argv[1]):
     if l.startswith("{"):
@@ -292,10 +307,13 @@ def cpu_per_1000(r):
 def rate(r):
     return r["requests"] / r["seconds"] if r.get("seconds") else None
 
+# Each peer's best round at each concurrency (the highest rate; its CPU time and RSS with it).
 bulk = {}
 for r in rows:
-    if r["section"] == "bulk" and "skipped" not in r:
-        bulk[(r["peer"], r["concurrency"])] = r
+    if r["section"] == "bulk" and "skipped" not in r and rate(r):
+        k = (r["peer"], r["concurrency"])
+        if k not in bulk or rate(r) > rate(bulk[k]):
+            bulk[k] = r
 
 table, csv_rows, notes = [], [], []
 def add(section, name, c, count, rate_, unit, cpu, rss, extra=""):
@@ -319,6 +337,8 @@ for c in sorted({k[1] for k in bulk}):
 for r in rows:
     if r["section"] == "note":
         notes.append(r["note"])
+    if r.get("skipped") and r["section"] == "bulk" and (r["peer"], r["concurrency"]) in bulk:
+        continue  # a round that failed, next to one that did not
     if r.get("skipped"):
         notes.append(f"{r['peer']}{' at c=' + str(r['concurrency']) if r.get('concurrency') else ''}: {r['skipped']}")
 
@@ -335,7 +355,12 @@ for section, label in (("range", "pagination range (pages of 500)"), ("pipeline"
         add(label.format(r.get("concurrency")), "atoms", None, r["items"], r["items_per_second"], "items/s",
             1000 * r["cpu_seconds"] / r["items"] if r["items"] else None, r["peak_rss_kib"], extra)
 
-decode = [r for r in rows if r["section"] == "decode" and "skipped" not in r]
+best_decode = {}
+for r in rows:
+    if r["section"] == "decode" and "skipped" not in r:
+        if r["name"] not in best_decode or r["mb_per_second"] > best_decode[r["name"]]["mb_per_second"]:
+            best_decode[r["name"]] = r
+decode = sorted(best_decode.values(), key=lambda r: r["name"])
 for r in decode:
     add("decoding", r["name"], None, None, r["mb_per_second"], "MB/s", None, None)
 compile_rows = [r for r in rows if r["section"] == "compile" and "skipped" not in r]
@@ -417,10 +442,12 @@ print()
 if machine.get("load", 0) > 0.5:
     print(f"note: the machine was busy when the run began ({machine['load']} cores in use by other programs): rates are noisy")
 for text, measured, verdict in goals: print(f"{verdict:4}  {text}: {measured}")
+notes = list(dict.fromkeys(notes))  # a note each round would repeat, once
 for n in notes: print(f"note: {n}")
 
 md = [f"Measured on {machine['cpus']} cores ({machine['cpu']}), {machine['os']}, g++ {machine['compiler']} -O2; "
       f"nginx over TLS on 127.0.0.1 (one worker), call details of {detail_bytes:,} bytes on average."
+      + (f" Each figure is the best of {machine['rounds']} rounds, interleaved." if machine.get("rounds", 1) > 1 else "")
       + (f" The machine was busy when the run began ({machine['load']} cores in use by other programs): the rates are lower and noisier than on a quiet one." if machine.get("load", 0) > 0.5 else "")
       + (" **Quick run: tiny sizes, not representative.**" if machine["quick"] else ""), "",
       "| scenario | peer / program | c | count | rate | unit | CPU s / 1,000 | peak RSS MiB | |",
