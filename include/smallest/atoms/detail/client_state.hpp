@@ -88,6 +88,7 @@ class client_state {
   client_options opts_;
   bool serial_ = false;
   http::endpoint ep_;
+  std::string via_proxy_;      // "host:port" of the proxy the API is reached through, if any
   std::string authorization_;  // "Bearer <key>": the one place the key is written
   std::shared_ptr<asio::ssl::context> tls_;
   std::shared_ptr<http::pool> pool_;

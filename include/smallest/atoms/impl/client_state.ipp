@@ -120,6 +120,11 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
     throw std::invalid_argument(
         "client_options::proxy carries https:// only: reach an http:// base_url directly by "
         "naming its host in client_options::no_proxy (or NO_PROXY)");
+  // Named in a transport error's diagnostics: host and port, never the credentials.
+  if (po.limits.proxy && !po.limits.proxy->excludes(ep_)) {
+    const std::string& h = po.limits.proxy->host;
+    via_proxy_ = (h.find(':') == std::string::npos ? h : '[' + h + ']') + ':' + po.limits.proxy->port;
+  }
   // Made even for an http:// API: a recording may still be served over https.
   tls_ = make_tls_context(opts_);
   pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? tls_ : nullptr);
@@ -130,6 +135,7 @@ ATOMS_DECL client_state::client_state(const client_state& base, retry_policy pol
       opts_(base.opts_),
       serial_(base.serial_),
       ep_(base.ep_),
+      via_proxy_(base.via_proxy_),
       authorization_(base.authorization_),
       tls_(base.tls_),
       pool_(base.pool_),
@@ -234,7 +240,11 @@ ATOMS_DECL asio::awaitable<error_code> client_state::send(const api_request& r, 
     if (!o.ec) break;
     if (!why.empty()) {
       diag.retry_note = std::move(why);
-      if (x.ec) co_return x.ec;
+      if (x.ec) {
+        // "Connection refused" alone would point at the service, not at the proxy.
+        if (!via_proxy_.empty()) diag.message = "through the proxy " + via_proxy_;
+        co_return x.ec;
+      }
       break;  // an HTTP error status: its body is read below
     }
     asio::steady_timer pause(self, wait);
