@@ -232,6 +232,12 @@ TEST_SUITE("proxy") {
     CHECK(p.authorization == "Basic dXNlcjo=");
   }
 
+  TEST_CASE("authority: host and port, an IPv6 address in brackets") {
+    CHECK(atoms::http::authority("proxy.corp", "3128") == "proxy.corp:3128");
+    CHECK(atoms::http::authority("10.0.0.1", "80") == "10.0.0.1:80");
+    CHECK(atoms::http::authority("::1", "8443") == "[::1]:8443");
+  }
+
   TEST_CASE("parse_proxy refuses what it cannot use, and never quotes the URL") {
     for (const char* url :
          {"https://alic3:s3cr3t@proxy.corp:443", "socks5://alic3:s3cr3t@proxy.corp:1080",

@@ -62,6 +62,9 @@ ATOMS_DECL void append_encoded(std::string& out, std::string_view value);
 /// True if `host` is an IPv4 or IPv6 literal (no SNI is sent for those).
 ATOMS_DECL bool is_ip_literal(std::string_view host);
 
+/// "host:port", an IPv6 address in brackets: RFC 3986's authority, without user information.
+ATOMS_DECL std::string authority(std::string_view host, std::string_view port);
+
 }  // namespace smallest::atoms::http
 
 #ifndef ATOMS_SEPARATE_COMPILATION

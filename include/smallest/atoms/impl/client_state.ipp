@@ -121,10 +121,8 @@ ATOMS_DECL client_state::client_state(asio::any_io_executor ex, client_options o
         "client_options::proxy carries https:// only: reach an http:// base_url directly by "
         "naming its host in client_options::no_proxy (or NO_PROXY)");
   // Named in a transport error's diagnostics: host and port, never the credentials.
-  if (po.limits.proxy && !po.limits.proxy->excludes(ep_)) {
-    const std::string& h = po.limits.proxy->host;
-    via_proxy_ = (h.find(':') == std::string::npos ? h : '[' + h + ']') + ':' + po.limits.proxy->port;
-  }
+  if (po.limits.proxy && !po.limits.proxy->excludes(ep_))
+    via_proxy_ = http::authority(po.limits.proxy->host, po.limits.proxy->port);
   // Made even for an http:// API: a recording may still be served over https.
   tls_ = make_tls_context(opts_);
   pool_ = std::make_shared<http::pool>(ex_, ep_, po, ep_.tls ? tls_ : nullptr);

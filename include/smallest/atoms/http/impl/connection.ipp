@@ -117,10 +117,9 @@ ATOMS_DECL asio::awaitable<error_code> connection::async_open(const endpoint& ep
 // Asks the proxy for a tunnel to `ep` (RFC 9110 9.3.6), under the deadline async_open set.
 ATOMS_DECL asio::awaitable<error_code> connection::tunnel(const endpoint& ep, const proxy_endpoint& proxy) {
   namespace bhttp = beast::http;
-  const std::string authority =
-      (ep.host.find(':') != std::string::npos ? "[" + ep.host + "]" : ep.host) + ":" + ep.port;
-  bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, authority, 11};
-  req.set(bhttp::field::host, authority);
+  const std::string target = authority(ep.host, ep.port);
+  bhttp::request<bhttp::empty_body> req{bhttp::verb::connect, target, 11};
+  req.set(bhttp::field::host, target);
   if (!proxy.authorization.empty()) req.set(bhttp::field::proxy_authorization, proxy.authorization);
   auto [wec, wn] = co_await bhttp::async_write(tcp(), req, detail::use_tuple);
   (void)wn;

@@ -232,6 +232,16 @@ ATOMS_DECL bool is_ip_literal(std::string_view host) {
   return !ec;
 }
 
+ATOMS_DECL std::string authority(std::string_view host, std::string_view port) {
+  std::string s;
+  s.reserve(host.size() + port.size() + 3);
+  const bool v6 = host.find(':') != std::string_view::npos;
+  if (v6) s += '[';
+  s += host;
+  if (v6) s += ']';
+  return s.append(":").append(port);
+}
+
 }  // namespace smallest::atoms::http
 
 #endif
