@@ -307,13 +307,18 @@ def cpu_per_1000(r):
 def rate(r):
     return r["requests"] / r["seconds"] if r.get("seconds") else None
 
-# Each peer's best round at each concurrency (the highest rate; its CPU time and RSS with it).
-bulk = {}
-for r in rows:
-    if r["section"] == "bulk" and "skipped" not in r and rate(r):
-        k = (r["peer"], r["concurrency"])
-        if k not in bulk or rate(r) > rate(bulk[k]):
-            bulk[k] = r
+# The best of a thing's rounds: of the measured rows of `section`, by key(row), the one with
+# the highest score(row) (the rest of that row, CPU time and RSS, comes with it).
+def best_rounds(section, key, score):
+    best = {}
+    for r in rows:
+        if r["section"] == section and "skipped" not in r and score(r):
+            k = key(r)
+            if k not in best or score(r) > score(best[k]):
+                best[k] = r
+    return best
+
+bulk = best_rounds("bulk", lambda r: (r["peer"], r["concurrency"]), rate)
 
 table, csv_rows, notes = [], [], []
 def add(section, name, c, count, rate_, unit, cpu, rss, extra=""):
@@ -355,12 +360,8 @@ for section, label in (("range", "pagination range (pages of 500)"), ("pipeline"
         add(label.format(r.get("concurrency")), "atoms", None, r["items"], r["items_per_second"], "items/s",
             1000 * r["cpu_seconds"] / r["items"] if r["items"] else None, r["peak_rss_kib"], extra)
 
-best_decode = {}
-for r in rows:
-    if r["section"] == "decode" and "skipped" not in r:
-        if r["name"] not in best_decode or r["mb_per_second"] > best_decode[r["name"]]["mb_per_second"]:
-            best_decode[r["name"]] = r
-decode = sorted(best_decode.values(), key=lambda r: r["name"])
+decode = sorted(best_rounds("decode", lambda r: r["name"], lambda r: r["mb_per_second"]).values(),
+                key=lambda r: r["name"])
 for r in decode:
     add("decoding", r["name"], None, None, r["mb_per_second"], "MB/s", None, None)
 compile_rows = [r for r in rows if r["section"] == "compile" and "skipped" not in r]
